@@ -1,0 +1,225 @@
+import { certificateEntry, verdict } from './assess-domain';
+import { addDays, addHours, daysLeft, isValidAt } from './certificate';
+import type { ExchangeTrust } from './exchange-trust';
+import { certLabel, day, severityAt } from './finding-helpers';
+import type { MetadataProblem } from './assessment-input';
+import type { ParsedMetadata } from './metadata-parser';
+import { RUNBOOKS } from './remedies';
+import type { SignatureCheck } from './signature';
+import type {
+  Assessment,
+  CertificateEntry,
+  CertInfo,
+  Finding,
+  Severity,
+  TimelineEvent,
+} from './types';
+
+/** A snapshot older than this says nothing about the trust now (DESIGN §4 rule 12). */
+export const EXCHANGE_SNAPSHOT_MAX_AGE_HOURS = 26;
+
+export interface MfgAssessmentInput {
+  now: Date;
+  mode: 'on-demand' | 'sweep';
+  mfg?: { parsed: ParsedMetadata; url?: string; signature: SignatureCheck };
+  mfgProblem?: MetadataProblem;
+  trust?: ExchangeTrust;
+  /** SHA-1 → ISO date an MFG certificate was first seen; without history, its notBefore. */
+  firstSeen?: Record<string, string>;
+}
+
+const REFRESH =
+  'Get-FederationTrust | Set-FederationTrust -RefreshMetadata\nGet-FederationTrust | Set-FederationTrust -RefreshMetadata';
+const REFRESH_NOTE = `${REFRESH}\n# Twice, so both TokenIssuerCertificate and TokenIssuerPrevCertificate refresh; schedule it daily.`;
+
+function trustFindings(
+  input: MfgAssessmentInput,
+  trust: ExchangeTrust,
+  signer?: CertInfo,
+): Finding[] {
+  const { now } = input;
+  const held = new Set(
+    [trust.tokenIssuerCertificate, trust.tokenIssuerPrevCertificate].flatMap((c) =>
+      c ? [c.thumbprintSha1] : [],
+    ),
+  );
+  const valid = (input.mfg?.parsed.signingCerts ?? []).filter((c) => isValidAt(c, now));
+  if (valid.length === 0) return [];
+  if (!valid.some((c) => held.has(c.thumbprintSha1))) {
+    return [
+      {
+        code: 'MFG_CERT_NOT_IN_TRUST',
+        severity: 'critical',
+        message: `The Exchange federation trust holds none of the Microsoft Federation Gateway's current signing certificates: free/busy and MailTips fail ("Failed to validate delegation token").`,
+        remedy: REFRESH_NOTE,
+        runbook: RUNBOOKS.exchangeFreeBusy,
+        thumbprint: valid[0]?.thumbprintSha1,
+      },
+    ];
+  }
+  return valid
+    .filter((c) => !held.has(c.thumbprintSha1))
+    .map((cert) => {
+      const seen = new Date(input.firstSeen?.[cert.thumbprintSha1] ?? cert.notBefore.toISOString());
+      let severity = severityAt(now, [
+        [new Date(0), 'info'],
+        [addHours(seen, 48), 'warning'],
+        [addDays(seen, 7), 'critical'],
+      ]) as Severity;
+      if (signer?.thumbprintSha1 === cert.thumbprintSha1) severity = 'critical';
+      return {
+        code: 'MFG_REFRESH_RECOMMENDED' as const,
+        severity,
+        message: `The Microsoft Federation Gateway publishes ${certLabel(cert)} (since ${day(seen)}) and the Exchange trust does not hold it yet${severity === 'critical' ? ': refresh now, before MFG signs with it' : ''}.`,
+        remedy: REFRESH_NOTE,
+        runbook: RUNBOOKS.exchangeFreeBusy,
+        thumbprint: cert.thumbprintSha1,
+      };
+    });
+}
+
+function orgFindings(trust: ExchangeTrust, now: Date): Finding[] {
+  const findings: Finding[] = [];
+  const org = trust.orgCertificate;
+  if (org && !trust.orgNextCertificate) {
+    const d = daysLeft(org, now);
+    if (d <= 60) {
+      findings.push({
+        code: 'ORG_CERT_EXPIRING',
+        severity: d <= 30 ? 'critical' : 'warning',
+        message:
+          d < 0
+            ? `The federation trust's OrgCertificate ${certLabel(org)} expired on ${day(org.notAfter)}: the trust must be recreated.`
+            : `The federation trust's OrgCertificate ${certLabel(org)} expires in ${d} days (${day(org.notAfter)}) and no OrgNextCertificate is staged.`,
+        remedy:
+          d < 0
+            ? 'Remove-FederationTrust, then New-FederationTrust with a new certificate (and update the domain proof TXT records if asked).'
+            : "New-ExchangeCertificate -DomainName Federation -Services Federation -KeySize 2048 -PrivateKeyExportable $true -SubjectKeyIdentifier <ski>\nSet-FederationTrust -Identity 'Microsoft Federation Gateway' -Thumbprint <new thumbprint>\n# then, once it has replicated: Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate",
+        runbook: RUNBOOKS.exchangeOrgCert,
+        thumbprint: org.thumbprintSha1,
+      });
+    }
+  }
+  const prev = trust.orgPrevCertificate;
+  if (prev && prev.notAfter <= now) {
+    findings.push({
+      code: 'ORG_PREV_CERT_EXPIRED',
+      severity: 'info',
+      message: `The trust still references the previous OrgCertificate ${certLabel(prev)}, expired on ${day(prev.notAfter)}: only warnings in EAC and the event log, not an outage.`,
+      remedy:
+        'Optional clean-up: stage and publish a fresh certificate twice so the expired one leaves OrgPrevCertificate, then remove it from the servers.',
+      runbook: RUNBOOKS.exchangeOrgCert,
+      thumbprint: prev.thumbprintSha1,
+    });
+  }
+  return findings;
+}
+
+function mfgCertificates(input: MfgAssessmentInput, signer?: CertInfo): CertificateEntry[] {
+  const { now, trust } = input;
+  const out = (input.mfg?.parsed.signingCerts ?? []).map((c) =>
+    certificateEntry(c, 'mfg', 'signing', now, c.thumbprintSha1 === signer?.thumbprintSha1),
+  );
+  const roles = [
+    ['token-issuer', trust?.tokenIssuerCertificate],
+    ['token-issuer-prev', trust?.tokenIssuerPrevCertificate],
+    ['org', trust?.orgCertificate],
+    ['org-prev', trust?.orgPrevCertificate],
+    ['org-next', trust?.orgNextCertificate],
+  ] as const;
+  for (const [role, cert] of roles)
+    if (cert) out.push(certificateEntry(cert, 'exchange-trust', role, now));
+  return out;
+}
+
+function mfgTimeline(input: MfgAssessmentInput): TimelineEvent[] {
+  const events: TimelineEvent[] = [
+    { date: input.now.toISOString(), event: 'Today', kind: 'today' },
+  ];
+  for (const c of input.mfg?.parsed.signingCerts ?? []) {
+    const seen = input.firstSeen?.[c.thumbprintSha1] ?? c.notBefore.toISOString();
+    events.push({
+      date: seen,
+      event: `MFG certificate ${c.thumbprintSha1.slice(0, 8)}… first seen`,
+      kind: 'successor-seen',
+    });
+    events.push({
+      date: c.notAfter.toISOString(),
+      event: `MFG certificate ${c.thumbprintSha1.slice(0, 8)}… expires`,
+      kind: 'expiry',
+    });
+  }
+  const org = input.trust?.orgCertificate;
+  if (org)
+    events.push({
+      date: org.notAfter.toISOString(),
+      event: "The trust's OrgCertificate expires",
+      kind: 'expiry',
+    });
+  return events.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/**
+ * Assesses the Exchange federation trust against the Microsoft Federation Gateway (DESIGN §4 rule 12).
+ * The MFG signer is the certificate that signs its metadata.
+ */
+export function assessMfg(input: MfgAssessmentInput): Assessment {
+  const { now, trust } = input;
+  const signature = input.mfg?.signature;
+  const signer =
+    signature?.status === 'valid'
+      ? input.mfg?.parsed.signingCerts.find((c) => c.thumbprintSha1 === signature.thumbprintSha1)
+      : undefined;
+  const findings: Finding[] = [];
+  if (input.mfgProblem) {
+    const p = input.mfgProblem;
+    const settled = input.mode === 'on-demand' || (p.failedSweepsInARow ?? 1) >= 2;
+    findings.push({
+      code: p.code,
+      severity: settled ? 'warning' : 'info',
+      message: `${p.detail}${p.url ? ` (${p.url})` : ''}`,
+      remedy: 'Check MFG_METADATA_URL and outbound HTTPS from the bot.',
+    });
+  }
+  if (signature?.status === 'invalid') {
+    findings.push({
+      code: 'METADATA_SIGNATURE_INVALID',
+      severity: 'warning',
+      message: `The MFG metadata's XML signature is invalid: ${signature.reason}.`,
+      remedy: 'Check for a proxy that rewrites the document.',
+    });
+  }
+  if (trust) {
+    const ageHours = trust.receivedAt
+      ? (now.getTime() - trust.receivedAt.getTime()) / 3_600_000
+      : 0;
+    if (ageHours > EXCHANGE_SNAPSHOT_MAX_AGE_HOURS) {
+      findings.push({
+        code: 'EXCHANGE_SNAPSHOT_STALE',
+        severity: 'warning',
+        message: `The last Exchange trust snapshot is ${Math.floor(ageHours)} hours old: the trust part is unknown.`,
+        remedy:
+          "Check the collector's scheduled task on the Exchange server (Send-FedTrustSnapshot.ps1) and its log.",
+      });
+    } else {
+      findings.push(...trustFindings(input, trust, signer));
+    }
+    findings.push(...orgFindings(trust, now));
+  }
+  const known = input.mfg !== undefined || trust !== undefined;
+  return {
+    domain: 'mfg',
+    status: verdict(findings, known, known),
+    findings,
+    certificates: mfgCertificates(input, signer),
+    timeline: mfgTimeline(input),
+    signer: signer
+      ? { thumbprintSha1: signer.thumbprintSha1, method: 'metadata-signature' }
+      : undefined,
+    idp: {
+      entityId: input.mfg?.parsed.entityId,
+      metadataUrl: input.mfg?.url ?? input.mfgProblem?.url,
+      adfsShaped: false,
+    },
+  };
+}

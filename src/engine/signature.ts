@@ -1,0 +1,89 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { checkXmlSafety, type ParsedMetadata } from './metadata-parser';
+
+const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+
+/** Result of checking a metadata document's own enveloped signature. */
+export type SignatureCheck =
+  | { status: 'absent' }
+  | { status: 'valid'; thumbprintSha1: string }
+  | { status: 'invalid'; reason: string };
+
+function toPem(base64: string): string {
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+interface DomElementLike {
+  nodeType: number;
+  localName: string | null;
+  namespaceURI: string | null;
+  childNodes: ArrayLike<DomElementLike>;
+}
+
+function rootSignature(root: DomElementLike): DomElementLike | undefined {
+  for (let i = 0; i < root.childNodes.length; i++) {
+    const node = root.childNodes[i];
+    if (node?.nodeType === 1 && node.localName === 'Signature' && node.namespaceURI === DSIG_NS) {
+      return node;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Verifies the root's enveloped XML signature (DESIGN §4 "Fixed formats"): with the certificate in
+ * its KeyInfo, which must also be one of the document's signing certificates, and with a Reference
+ * that covers the whole root element (no signature wrapping). Valid means cryptographically valid,
+ * whatever the certificate's dates.
+ */
+export function verifyMetadataSignature(xml: string, metadata: ParsedMetadata): SignatureCheck {
+  if (!metadata.hasSignature) return { status: 'absent' };
+  const keyCert = metadata.signatureCertBase64;
+  if (!keyCert)
+    return { status: 'invalid', reason: 'the signature carries no X509Certificate in its KeyInfo' };
+  const signer = metadata.signingCerts.find((c) => c.base64 === keyCert);
+  if (!signer) {
+    return {
+      status: 'invalid',
+      reason: "the signature key is not one of the document's signing certificates",
+    };
+  }
+  const body = xml.replace(/^\uFEFF/, '');
+  if (checkXmlSafety(body)) return { status: 'invalid', reason: 'document refused' };
+  const errors: string[] = [];
+  const doc = new DOMParser({
+    errorHandler: {
+      warning: () => undefined,
+      error: (m) => errors.push(String(m)),
+      fatalError: (m) => errors.push(String(m)),
+    },
+  }).parseFromString(body, 'text/xml');
+  const root = doc.documentElement as unknown as DomElementLike | null;
+  const signatureNode = root ? rootSignature(root) : undefined;
+  if (!root || !signatureNode || errors.length > 0) {
+    return { status: 'invalid', reason: 'the signature element could not be read' };
+  }
+  try {
+    const sig = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
+    sig.loadSignature(signatureNode as unknown as Node);
+    const uris = sig.getReferences().map((r) => r.uri ?? '');
+    const covers = uris.some(
+      (u) => u === '' || (metadata.rootId !== undefined && u === `#${metadata.rootId}`),
+    );
+    if (!covers)
+      return { status: 'invalid', reason: 'the signature does not cover the document root' };
+    if (!sig.checkSignature(body))
+      return { status: 'invalid', reason: 'the signature does not verify' };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      status: 'invalid',
+      reason: /digest/i.test(message)
+        ? 'the document was changed after it was signed (digest mismatch)'
+        : 'the signature value does not verify with its certificate',
+    };
+  }
+  return { status: 'valid', thumbprintSha1: signer.thumbprintSha1 };
+}

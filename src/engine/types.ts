@@ -1,0 +1,127 @@
+/**
+ * The engine's vocabulary. Everything here is plain data: the sources build it, the engine
+ * derives an {@link Assessment} from it, the CLI and cards render it.
+ */
+
+/** A decoded X.509 certificate, as admins see it. */
+export interface CertInfo {
+  /** The DER bytes, base64 without line breaks (what Graph and PowerShell take). */
+  base64: string;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-1 of the DER, upper-case hex: the thumbprint AD FS, Exchange and Entra show. */
+  thumbprintSha1: string;
+  /** SHA-256 of the DER, lower-case hex. */
+  thumbprintSha256: string;
+  keyAlgorithm: string;
+  /** RSA modulus length or EC curve size in bits, when known. */
+  keySize?: number;
+  selfSigned: boolean;
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+export type Status = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export type CertSource = 'idp-metadata' | 'entra' | 'adfs' | 'mfg' | 'exchange-trust';
+export type CertRole =
+  | 'signing'
+  | 'next-signing'
+  | 'encryption'
+  | 'token-issuer'
+  | 'token-issuer-prev'
+  | 'org'
+  | 'org-prev'
+  | 'org-next';
+
+/** Stable finding codes of DESIGN §4 (a public interface: never rename one). */
+export type FindingCode =
+  | 'IN_SYNC'
+  | 'GRAPH_NOT_CONFIGURED'
+  | 'NOT_FEDERATED'
+  | 'SIGNER_NOT_IN_ENTRA'
+  | 'CERT_EXPIRED'
+  | 'NEXT_CERT_NOT_IN_ENTRA'
+  | 'CERT_EXPIRING'
+  | 'ROLLOVER_PENDING'
+  | 'AUTO_ROLLOVER_OFF'
+  | 'MANUAL_RENEWAL_REQUIRED'
+  | 'ENTRA_UPDATE_FAILED'
+  | 'PROMOTION_PENDING'
+  | 'PROMOTION_BEFORE_ENTRA_POLL'
+  | 'STALE_ENTRA_CERT'
+  | 'ENTRA_UNKNOWN_CERT'
+  | 'ISSUER_MISMATCH'
+  | 'METADATA_BLOCKED'
+  | 'METADATA_UNREACHABLE'
+  | 'METADATA_INVALID'
+  | 'METADATA_URL_UNKNOWN'
+  | 'METADATA_SIGNATURE_INVALID'
+  | 'TLS_CERT_EXPIRING'
+  | 'ENTRA_CERT_UNREADABLE'
+  | 'FEDERATION_SETTINGS_CHANGED'
+  | 'MFG_CERT_NOT_IN_TRUST'
+  | 'MFG_REFRESH_RECOMMENDED'
+  | 'EXCHANGE_SNAPSHOT_STALE'
+  | 'ORG_CERT_EXPIRING'
+  | 'ORG_PREV_CERT_EXPIRED';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One line, plain text. */
+  message: string;
+  /** What to do: the exact command(s), or an empty string when nothing is due. */
+  remedy: string;
+  /** The Microsoft doc that explains the remedy. */
+  runbook?: string;
+  /** SHA-1 thumbprint of the certificate the finding is about, when there is one (alert identity). */
+  thumbprint?: string;
+}
+
+export interface CertificateEntry {
+  source: CertSource;
+  role: CertRole;
+  subject: string;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+  daysLeft: number;
+  signer: boolean;
+}
+
+export interface TimelineEvent {
+  /** ISO 8601 UTC. */
+  date: string;
+  event: string;
+  /** Machine-readable milestone, for cards. */
+  kind:
+    | 'today'
+    | 'entra-poll'
+    | 'admin-warning'
+    | 'generation'
+    | 'promotion'
+    | 'forced-promotion'
+    | 'expiry'
+    | 'successor-seen';
+}
+
+/** How the signer was determined (DESIGN §4 "signer"), said on the card. */
+export type SignerMethod =
+  'adfs-primary' | 'metadata-signature' | 'only-valid' | 'rollover-order' | 'last-expired';
+
+export interface Assessment {
+  domain: string;
+  status: Status;
+  findings: Finding[];
+  certificates: CertificateEntry[];
+  timeline: TimelineEvent[];
+  signer?: { thumbprintSha1: string; method: SignerMethod };
+  /** entityID and metadata URL: the IdP identity alerts are keyed on. */
+  idp?: { entityId?: string; metadataUrl?: string; adfsShaped: boolean };
+  /** Entra's own account of its last metadata poll, explained. */
+  entraUpdate?: { result: string; lastRun?: string; explanation: string };
+}
