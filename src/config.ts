@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const DEFAULT_MFG_METADATA_URL =
+  'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml';
+
+const emptyToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const uuidOrEmpty = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID')
+    .optional(),
+);
+
+/** A root URL without a version path (the bot appends /v1.0): https only, no trailing slash. */
+const rootUrl = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default(fallback)
+      .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', 'must be an https:// URL')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .refine(
+        (v) => !/\/v1\.0$|\/beta$/.test(v),
+        'must not include a version path (/v1.0 is appended)',
+      ),
+  );
+
+const csv = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+);
+
+/** Five or six cron fields (croner syntax). */
+const cron = z
+  .string()
+  .trim()
+  .refine(
+    (v) => [5, 6].includes(v.split(/\s+/).length),
+    'must be a cron expression with 5 or 6 fields',
+  );
+
+const number = (fallback: number, min: number, max: number, int = true) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .refine((n) => !int || Number.isInteger(n), 'must be a whole number')
+      .pipe(z.number().min(min).max(max))
+      .default(fallback),
+  );
+
+/** The environment, as DESIGN §3 lists it. `.env.example` documents every key. */
+export const settingsSchema = z
+  .object({
+    NODE_ENV: optionalText,
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    ),
+    MicrosoftAppTenantId: uuidOrEmpty,
+    PORT: number(3978, 1, 65535),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .default('sqlite:./data/fedtrust.db')
+        .refine(
+          (v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v),
+          'must be sqlite:<path> or postgres://…',
+        ),
+    ),
+    GRAPH_TENANT_ID: uuidOrEmpty,
+    GRAPH_CLIENT_ID: uuidOrEmpty,
+    GRAPH_CLIENT_SECRET: optionalText,
+    GRAPH_CLIENT_CERTIFICATE_PATH: optionalText,
+    GRAPH_BASE_URL: rootUrl('https://graph.microsoft.com'),
+    LOGIN_BASE_URL: rootUrl('https://login.microsoftonline.com'),
+    MFG_METADATA_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .default(DEFAULT_MFG_METADATA_URL)
+        .refine(
+          (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
+          'must be an https:// URL',
+        ),
+    ),
+    SWEEP_CRON: z.preprocess(emptyToUndefined, cron.default('0 * * * *')),
+    ALERT_LEAD_DAYS: number(7, 0, 365),
+    ESCALATE_AFTER_HOURS: number(4, 0.01, 720, false),
+    ALLOWED_TENANT_IDS: csv,
+    OUTBOUND_ALLOW_PRIVATE: csv,
+    COLLECTOR_TOKEN: optionalText,
+    METRICS_TOKEN: optionalText,
+  })
+  .superRefine((s, ctx) => {
+    const graph = [
+      s.GRAPH_TENANT_ID,
+      s.GRAPH_CLIENT_ID,
+      s.GRAPH_CLIENT_SECRET ?? s.GRAPH_CLIENT_CERTIFICATE_PATH,
+    ];
+    if (graph.some(Boolean) && !graph.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_TENANT_ID'],
+        message:
+          'Graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH together (or none of them)',
+      });
+    }
+    if (s.GRAPH_CLIENT_SECRET && s.GRAPH_CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_CLIENT_SECRET'],
+        message: 'set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH, not both',
+      });
+    }
+    if (!s.MicrosoftAppId && s.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppId'],
+        message: 'is required when NODE_ENV=production (local mode has no token check)',
+      });
+    }
+    if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: 'is required with MicrosoftAppId',
+      });
+    }
+    if (s.MicrosoftAppId && s.MicrosoftAppType === 'SingleTenant' && !s.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: 'is required for a SingleTenant bot',
+      });
+    }
+  });
+
+type RawSettings = z.output<typeof settingsSchema>;
+
+export interface Settings extends Readonly<RawSettings> {
+  /** No MicrosoftAppId: no token check, 127.0.0.1 only. */
+  readonly localMode: boolean;
+  readonly graph?: Readonly<{
+    tenantId: string;
+    clientId: string;
+    clientSecret?: string;
+    certificatePath?: string;
+  }>;
+}
+
+/**
+ * Validates the environment once, reporting every problem in one message, and freezes the result.
+ * The only place that reads settings (STYLE.md "Config").
+ */
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || 'settings'}: ${i.message}`,
+    );
+    throw new AppError('CONFIG_INVALID', `Invalid settings:\n- ${problems.join('\n- ')}`);
+  }
+  const s = parsed.data;
+  const graph =
+    s.GRAPH_TENANT_ID && s.GRAPH_CLIENT_ID
+      ? Object.freeze({
+          tenantId: s.GRAPH_TENANT_ID,
+          clientId: s.GRAPH_CLIENT_ID,
+          clientSecret: s.GRAPH_CLIENT_SECRET,
+          certificatePath: s.GRAPH_CLIENT_CERTIFICATE_PATH,
+        })
+      : undefined;
+  return Object.freeze({
+    ...s,
+    ALLOWED_TENANT_IDS: Object.freeze([...s.ALLOWED_TENANT_IDS]) as string[],
+    OUTBOUND_ALLOW_PRIVATE: Object.freeze([...s.OUTBOUND_ALLOW_PRIVATE]) as string[],
+    localMode: !s.MicrosoftAppId,
+    graph,
+  });
+}

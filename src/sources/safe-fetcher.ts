@@ -1,0 +1,318 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
+import { AppError } from '../errors';
+import { privateAddressReason } from './address-policy';
+
+export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+
+export interface FetcherOptions {
+  /** Host names allowed to resolve to private/loopback addresses (OUTBOUND_ALLOW_PRIVATE). */
+  allowPrivateHosts: readonly string[];
+  resolve?: Resolver;
+  connectTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  maxRedirects?: number;
+  userAgent?: string;
+}
+
+export interface FetchOptions {
+  maxBytes?: number;
+  accept?: string;
+  /** A host from the bot's own settings (login, MFG): address policy off, everything else on. */
+  trusted?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface TlsPeer {
+  host: string;
+  subject: string;
+  notAfter: Date;
+}
+
+export interface FetchResult {
+  url: string;
+  status: number;
+  body: string;
+  /** Served from the conditional-GET cache after a 304. */
+  fromCache: boolean;
+  tls?: TlsPeer;
+}
+
+interface CacheEntry {
+  etag?: string;
+  lastModified?: string;
+  result: FetchResult;
+}
+
+const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+const CACHE_ENTRIES = 500;
+
+const defaultResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
+
+/** Fetches over HTTPS under the outbound rules of DESIGN §6. One per process; it holds the ETag cache. */
+export class SafeFetcher {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly allowPrivate: Set<string>;
+  private readonly resolve: Resolver;
+  private readonly connectTimeoutMs: number;
+  private readonly totalTimeoutMs: number;
+  private readonly maxRedirects: number;
+  private readonly userAgent: string;
+
+  constructor(options: FetcherOptions) {
+    this.allowPrivate = new Set(options.allowPrivateHosts.map((h) => h.toLowerCase()));
+    this.resolve = options.resolve ?? defaultResolver;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    this.totalTimeoutMs = options.totalTimeoutMs ?? 10_000;
+    this.maxRedirects = options.maxRedirects ?? 3;
+    this.userAgent = options.userAgent ?? 'fedtrust-bot';
+  }
+
+  /**
+   * Checks a URL without fetching it: https, no credentials. Throws URL_REFUSED with the reason.
+   */
+  static checkUrl(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new AppError('URL_REFUSED', `"${raw.slice(0, 200)}" is not a URL`);
+    }
+    if (url.protocol !== 'https:')
+      throw new AppError('URL_REFUSED', `only https:// URLs are fetched, not ${url.protocol}`);
+    if (url.username || url.password)
+      throw new AppError('URL_REFUSED', 'URLs with credentials are refused');
+    return url;
+  }
+
+  /** Resolves once and returns the address to pin, or throws URL_REFUSED. */
+  private async pinAddress(
+    url: URL,
+    trusted: boolean,
+  ): Promise<{ address: string; family: number }> {
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const allowed = trusted || this.allowPrivate.has(host);
+    const literal = isIP(host);
+    let addresses: { address: string; family: number }[];
+    if (literal) addresses = [{ address: host, family: literal }];
+    else {
+      try {
+        addresses = await this.resolve(host);
+      } catch (error) {
+        throw new AppError(
+          'FETCH_FAILED',
+          `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`,
+          { cause: error },
+        );
+      }
+    }
+    const [first] = addresses;
+    if (!first) throw new AppError('FETCH_FAILED', `${host} does not resolve`);
+    if (!allowed) {
+      for (const a of addresses) {
+        const reason = privateAddressReason(a.address);
+        if (reason)
+          throw new AppError(
+            'URL_REFUSED',
+            `${host} resolves to ${reason} (allow it with OUTBOUND_ALLOW_PRIVATE)`,
+          );
+      }
+    }
+    return first;
+  }
+
+  private agentFor(
+    pinned: { address: string; family: number },
+    onTls: (peer: TlsPeer) => void,
+  ): Agent {
+    const lookup: LookupFunction = (_hostname, options, callback) => {
+      if ((options as { all?: boolean }).all)
+        callback(null, [{ address: pinned.address, family: pinned.family }]);
+      else callback(null, pinned.address, pinned.family);
+    };
+    const connector = buildConnector({
+      timeout: this.connectTimeoutMs,
+      lookup,
+    });
+    return new Agent({
+      connect: (opts, callback) =>
+        connector(opts, (error, socket) => {
+          if (!error && socket && 'getPeerCertificate' in socket) {
+            const peer = socket.getPeerCertificate();
+            if (peer?.valid_to) {
+              onTls({
+                host: opts.hostname,
+                subject: String(peer.subject?.CN ?? ''),
+                notAfter: new Date(peer.valid_to),
+              });
+            }
+          }
+          if (error) callback(error, null);
+          else callback(null, socket);
+        }),
+    });
+  }
+
+  /** GET a text document: at most `maxRedirects` redirects, each re-checked; the body capped. */
+  async fetchText(rawUrl: string, options: FetchOptions = {}): Promise<FetchResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.totalTimeoutMs);
+    try {
+      return await this.follow(rawUrl, options, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new AppError(
+          'FETCH_TIMEOUT',
+          `no complete answer within ${this.totalTimeoutMs / 1000} s`,
+          { cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async follow(
+    rawUrl: string,
+    options: FetchOptions,
+    signal: AbortSignal,
+  ): Promise<FetchResult> {
+    let url = SafeFetcher.checkUrl(rawUrl);
+    for (let hop = 0; ; hop++) {
+      const answer = await this.once(url, options, signal);
+      if ('location' in answer) {
+        if (hop >= this.maxRedirects) {
+          throw new AppError(
+            'FETCH_TOO_MANY_REDIRECTS',
+            `more than ${this.maxRedirects} redirects`,
+          );
+        }
+        url = SafeFetcher.checkUrl(new URL(answer.location, url).toString());
+        continue;
+      }
+      return answer;
+    }
+  }
+
+  private async once(
+    url: URL,
+    options: FetchOptions,
+    signal: AbortSignal,
+  ): Promise<FetchResult | { location: string }> {
+    const pinned = await this.pinAddress(url, options.trusted === true);
+    let tls: TlsPeer | undefined;
+    const agent = this.agentFor(pinned, (peer) => (tls = peer));
+    const key = url.toString();
+    const cached = this.cache.get(key);
+    const headers: Record<string, string> = {
+      'user-agent': this.userAgent,
+      accept: options.accept ?? 'application/xml, text/xml;q=0.9, */*;q=0.1',
+      ...options.headers,
+    };
+    if (cached?.etag) headers['if-none-match'] = cached.etag;
+    if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: agent,
+        signal,
+        headersTimeout: this.totalTimeoutMs,
+        bodyTimeout: this.totalTimeoutMs,
+      }).catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        throw new AppError('FETCH_FAILED', describeNetworkError(error, url), { cause: error });
+      });
+      const { statusCode } = response;
+      if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
+        await response.body.dump();
+        const location = response.headers.location;
+        if (typeof location !== 'string')
+          throw new AppError('FETCH_FAILED', `redirect ${statusCode} without a Location`);
+        return { location };
+      }
+      if (statusCode === 304 && cached) {
+        await response.body.dump();
+        return { ...cached.result, fromCache: true, tls: tls ?? cached.result.tls };
+      }
+      if (statusCode !== 200) {
+        await response.body.dump();
+        throw new AppError('FETCH_HTTP_STATUS', `${url.host} answered HTTP ${statusCode}`);
+      }
+      const body = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_BYTES);
+      const result: FetchResult = {
+        url: url.toString(),
+        status: statusCode,
+        body,
+        fromCache: false,
+        tls,
+      };
+      this.remember(key, response.headers, result);
+      return result;
+    } finally {
+      void agent.destroy().catch(() => undefined);
+    }
+  }
+
+  private remember(
+    key: string,
+    headers: Record<string, string | string[] | undefined>,
+    result: FetchResult,
+  ): void {
+    const etag = typeof headers.etag === 'string' ? headers.etag : undefined;
+    const lastModified =
+      typeof headers['last-modified'] === 'string' ? headers['last-modified'] : undefined;
+    this.cache.delete(key);
+    if (!etag && !lastModified) return;
+    this.cache.set(key, { etag, lastModified, result });
+    if (this.cache.size > CACHE_ENTRIES)
+      this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+async function readCapped(
+  response: Awaited<ReturnType<typeof request>>,
+  maxBytes: number,
+): Promise<string> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.body.destroy();
+    throw new AppError(
+      'FETCH_TOO_LARGE',
+      `the document is ${declared} bytes, more than the ${maxBytes}-byte limit`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      response.body.destroy();
+      throw new AppError(
+        'FETCH_TOO_LARGE',
+        `the document is larger than the ${maxBytes}-byte limit`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: 'did not accept a connection within the connect timeout',
+  ECONNREFUSED: 'refused the connection',
+  ECONNRESET: 'reset the connection',
+  CERT_HAS_EXPIRED: 'has an expired TLS certificate',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'has a self-signed TLS certificate (not trusted)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'has a TLS certificate from an untrusted CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'has a TLS certificate that cannot be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'has a TLS certificate that does not name this host',
+};
+
+function describeNetworkError(error: unknown, url: URL): string {
+  const e = error as { code?: string; message?: string };
+  const known = e.code ? NETWORK_ERRORS[e.code] : undefined;
+  return `${url.host} ${known ?? `failed: ${e.code ?? e.message ?? 'network error'}`}`;
+}

@@ -1,0 +1,196 @@
+import { isAppError } from '../../src/errors';
+import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
+import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
+
+requireTestCa();
+
+const hosts: Record<string, string> = {
+  'adfs.test': '127.0.0.1',
+  'second.test': '127.0.0.1',
+  'internal.test': '10.1.2.3',
+  'mapped.test': '::ffff:127.0.0.1',
+};
+const resolve: Resolver = (host) => {
+  const address = hosts[host];
+  if (!address) return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
+  return Promise.resolve([{ address, family: address.includes(':') ? 6 : 4 }]);
+};
+
+function fetcher(extra: Partial<ConstructorParameters<typeof SafeFetcher>[0]> = {}): SafeFetcher {
+  return new SafeFetcher({ allowPrivateHosts: ['adfs.test', 'second.test'], resolve, ...extra });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAppError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+let server: TestServer;
+let requests: string[];
+let etagHits = 0;
+
+beforeAll(async () => {
+  server = await startHttpsServer(
+    (req, res) => {
+      requests.push(req.url ?? '');
+      const url = new URL(req.url ?? '/', 'https://x');
+      const port = server.port;
+      switch (url.pathname) {
+        case '/metadata':
+          res.setHeader('content-type', 'application/xml');
+          return void res.end('<EntityDescriptor entityID="x"/>');
+        case '/redirect': {
+          const n = Number(url.searchParams.get('n'));
+          res.statusCode = 302;
+          res.setHeader('location', n > 1 ? `/redirect?n=${n - 1}` : '/metadata');
+          return void res.end();
+        }
+        case '/to-loopback':
+          res.statusCode = 301;
+          res.setHeader('location', `https://127.0.0.1:${port}/metadata`);
+          return void res.end();
+        case '/to-http':
+          res.statusCode = 302;
+          res.setHeader('location', `http://adfs.test:${port}/metadata`);
+          return void res.end();
+        case '/to-other-host':
+          res.statusCode = 302;
+          res.setHeader('location', `https://second.test:${port}/metadata`);
+          return void res.end();
+        case '/hang':
+          return; // never answers
+        case '/trickle':
+          res.writeHead(200, { 'content-type': 'application/xml' });
+          res.write('<a>');
+          return; // body never ends
+        case '/huge-declared':
+          res.writeHead(200, { 'content-length': String(3 * 1024 * 1024) });
+          return void res.end();
+        case '/huge-chunked':
+          res.writeHead(200, { 'content-type': 'application/xml' });
+          for (let i = 0; i < 40; i++) res.write(Buffer.alloc(100 * 1024, 'a'));
+          return void res.end();
+        case '/etag':
+          if (req.headers['if-none-match'] === '"v1"') {
+            etagHits++;
+            res.statusCode = 304;
+            return void res.end();
+          }
+          res.setHeader('etag', '"v1"');
+          return void res.end('<v1/>');
+        case '/missing':
+          res.statusCode = 404;
+          return void res.end('nope');
+        default:
+          res.statusCode = 500;
+          res.end();
+      }
+    },
+    { hosts: ['adfs.test', 'second.test', 'localhost', '127.0.0.1'] },
+  );
+});
+
+beforeEach(() => {
+  requests = [];
+});
+
+afterAll(() => server.close());
+
+describe('SafeFetcher', () => {
+  it('fetches over HTTPS from an allowed internal host and reports its TLS certificate', async () => {
+    const result = await fetcher().fetchText(`${server.originFor('adfs.test')}/metadata`);
+    expect(result.body).toBe('<EntityDescriptor entityID="x"/>');
+    expect(result.tls?.host).toBe('adfs.test');
+    expect(result.tls!.notAfter.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('refuses a literal loopback address without connecting', async () => {
+    const r = await refusal(fetcher().fetchText(`${server.origin}/metadata`));
+    expect(r).toMatchObject({ code: 'URL_REFUSED', message: expect.stringContaining('127.0.0.1') });
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a name that resolves to a private 10.x address, before any connection', async () => {
+    const r = await refusal(fetcher().fetchText('https://internal.test/metadata'));
+    expect(r).toMatchObject({ code: 'URL_REFUSED', message: expect.stringContaining('10.1.2.3') });
+  });
+
+  it('refuses an IPv4-mapped IPv6 loopback', async () => {
+    const r = await refusal(fetcher().fetchText(`https://mapped.test:${server.port}/metadata`));
+    expect(r.code).toBe('URL_REFUSED');
+  });
+
+  it.each([
+    'http://adfs.test/metadata',
+    'ftp://adfs.test/x',
+    'https://user:pw@adfs.test/x',
+    'not a url',
+  ])('refuses %s', async (url) => {
+    expect((await refusal(fetcher().fetchText(url))).code).toBe('URL_REFUSED');
+  });
+
+  it('re-checks every redirect: a redirect to loopback is refused', async () => {
+    const r = await refusal(fetcher().fetchText(`${server.originFor('adfs.test')}/to-loopback`));
+    expect(r.code).toBe('URL_REFUSED');
+    expect(requests).toEqual(['/to-loopback']);
+  });
+
+  it('refuses a redirect to http://', async () => {
+    expect(
+      (await refusal(fetcher().fetchText(`${server.originFor('adfs.test')}/to-http`))).code,
+    ).toBe('URL_REFUSED');
+  });
+
+  it('follows a redirect to another allowed host', async () => {
+    const result = await fetcher().fetchText(`${server.originFor('adfs.test')}/to-other-host`);
+    expect(result.url).toBe(`${server.originFor('second.test')}/metadata`);
+  });
+
+  it('follows three redirects and refuses the fourth', async () => {
+    const ok = await fetcher().fetchText(`${server.originFor('adfs.test')}/redirect?n=3`);
+    expect(ok.body).toContain('EntityDescriptor');
+    const r = await refusal(fetcher().fetchText(`${server.originFor('adfs.test')}/redirect?n=4`));
+    expect(r.code).toBe('FETCH_TOO_MANY_REDIRECTS');
+  });
+
+  it.each(['/hang', '/trickle'])('gives up on %s after the total timeout', async (path) => {
+    const started = process.hrtime.bigint();
+    const r = await refusal(
+      fetcher({ totalTimeoutMs: 300 }).fetchText(`${server.originFor('adfs.test')}${path}`),
+    );
+    expect(r.code).toBe('FETCH_TIMEOUT');
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5_000);
+  });
+
+  it.each(['/huge-declared', '/huge-chunked'])('caps the body: %s', async (path) => {
+    const r = await refusal(
+      fetcher().fetchText(`${server.originFor('adfs.test')}${path}`, { maxBytes: 2 * 1024 * 1024 }),
+    );
+    expect(r.code).toBe('FETCH_TOO_LARGE');
+  });
+
+  it('revalidates with If-None-Match and serves the cached body on 304', async () => {
+    const f = fetcher();
+    const first = await f.fetchText(`${server.originFor('adfs.test')}/etag`);
+    const second = await f.fetchText(`${server.originFor('adfs.test')}/etag`);
+    expect(first).toMatchObject({ body: '<v1/>', fromCache: false });
+    expect(second).toMatchObject({ body: '<v1/>', fromCache: true });
+    expect(etagHits).toBe(1);
+  });
+
+  it('turns an HTTP error status into FETCH_HTTP_STATUS', async () => {
+    const r = await refusal(fetcher().fetchText(`${server.originFor('adfs.test')}/missing`));
+    expect(r).toMatchObject({ code: 'FETCH_HTTP_STATUS', message: expect.stringContaining('404') });
+  });
+
+  it('says when a name does not resolve', async () => {
+    expect((await refusal(fetcher().fetchText('https://nowhere.test/x'))).code).toBe(
+      'FETCH_FAILED',
+    );
+  });
+});
