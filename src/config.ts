@@ -135,13 +135,6 @@ export const settingsSchema = z
         message: 'set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH, not both',
       });
     }
-    if (!s.MicrosoftAppId && s.NODE_ENV === 'production') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MicrosoftAppId'],
-        message: 'is required when NODE_ENV=production (local mode has no token check)',
-      });
-    }
     if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
       ctx.addIssue({
         code: 'custom',
@@ -175,12 +168,21 @@ export interface Settings extends Readonly<RawSettings> {
  * Validates the environment once, reporting every problem in one message, and freezes the result.
  * The only place that reads settings (STYLE.md "Config").
  */
-export function loadSettings(env: Record<string, string | undefined>): Settings {
+export function loadSettings(
+  env: Record<string, string | undefined>,
+  options: { server?: boolean } = {},
+): Settings {
   const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join('.') || 'settings'}: ${i.message}`,
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+  // Local mode has no token check: the server refuses it in production (the CLI serves no one).
+  if (options.server && !env.MicrosoftAppId?.trim() && env.NODE_ENV === 'production') {
+    problems.push(
+      'MicrosoftAppId: is required when NODE_ENV=production (local mode has no token check)',
     );
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid settings:\n- ${problems.join('\n- ')}`);
   }
   const s = parsed.data;

@@ -56,6 +56,14 @@ function children(node: XmlNode | undefined, name: string): XmlNode[] {
   return Array.isArray(value) ? (value as XmlNode[]) : [];
 }
 
+/** The first element `name` below `node`; an empty element (parsed as '') counts as present. */
+function firstElement(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  const value = node?.[name];
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const first: unknown = value[0];
+  return first !== null && typeof first === 'object' ? (first as XmlNode) : {};
+}
+
 function text(node: unknown): string | undefined {
   if (typeof node === 'string') return node;
   if (node && typeof node === 'object') {
@@ -217,6 +225,7 @@ function parseFederationMetadata2006(root: XmlNode): ParsedMetadata {
  */
 export function parseMetadata(xml: string): MetadataParseResult {
   const body = xml.replace(/^\uFEFF/, '');
+  if (body.trim() === '') return { ok: false, reason: 'empty document (no root element)' };
   const unsafe = checkXmlSafety(body);
   if (unsafe) return { ok: false, reason: unsafe };
   let doc: XmlNode;
@@ -228,17 +237,15 @@ export function parseMetadata(xml: string): MetadataParseResult {
       reason: `not well-formed XML (${(error as Error).message.split('\n')[0]})`,
     };
   }
-  let entity = children(doc, 'EntityDescriptor')[0];
-  if (!entity) {
-    const group = children(doc, 'EntitiesDescriptor')[0];
-    entity = children(group, 'EntityDescriptor')[0];
-  }
+  const entity =
+    firstElement(doc, 'EntityDescriptor') ??
+    firstElement(firstElement(doc, 'EntitiesDescriptor'), 'EntityDescriptor');
   if (entity) {
     const metadata = parseEntityDescriptor(entity);
     if (!metadata.entityId) return { ok: false, reason: 'EntityDescriptor has no entityID' };
     return { ok: true, metadata };
   }
-  const federation = children(doc, 'FederationMetadata')[0];
+  const federation = firstElement(doc, 'FederationMetadata');
   if (federation) return { ok: true, metadata: parseFederationMetadata2006(federation) };
   const root = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   return {

@@ -62,6 +62,8 @@ export function adfsAutoRollover(ctx: RuleContext): Finding[] {
     ];
   }
   if (!successor) {
+    // Once the signer has expired, CERT_EXPIRED (rule 2) says it all.
+    if (signer.cert.notAfter <= now) return [];
     const generation = addDays(signer.cert.notAfter, -ctx.generationDays);
     const severity = severityAt(now, [
       [generation, 'info'],

@@ -1,0 +1,22 @@
+import type { Settings } from '../config';
+import { GraphDirectory } from '../sources/graph-directory';
+import { MetadataSource } from '../sources/metadata-source';
+import { RealmDiscovery } from '../sources/realm-discovery';
+import { SafeFetcher } from '../sources/safe-fetcher';
+import type { CheckDependencies } from './check-domain';
+
+/** The sources a check needs, built from settings (shared by the bot and the CLI). */
+export function createCheckDependencies(settings: Settings, userAgent: string): CheckDependencies {
+  const fetcher = new SafeFetcher({
+    allowPrivateHosts: settings.OUTBOUND_ALLOW_PRIVATE,
+    userAgent,
+  });
+  return {
+    metadata: new MetadataSource(fetcher),
+    realm: new RealmDiscovery(fetcher, settings.LOGIN_BASE_URL),
+    graph: settings.graph
+      ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)
+      : undefined,
+    leadDays: settings.ALERT_LEAD_DAYS,
+  };
+}

@@ -1,0 +1,269 @@
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { checkDomain, type CheckDependencies, type CheckRequest } from './checks/check-domain';
+import { checkMfg } from './checks/check-mfg';
+import { createCheckDependencies } from './checks/check-services';
+import { EXIT, worstExitCode } from './cli/exit-codes';
+import { toJsonDocument } from './cli/json-output';
+import { renderAssessment } from './cli/report';
+import { loadSettings, type Settings } from './config';
+import { parseAdfsSnapshot } from './engine/adfs-snapshot';
+import type { EntraSide } from './engine/assessment-input';
+import { parseDomain } from './engine/domain';
+import { parseEntraFederation } from './engine/entra-federation';
+import { parseExchangeTrust } from './engine/exchange-trust';
+import type { Assessment } from './engine/types';
+import { AppError, isAppError } from './errors';
+import { SafeFetcher } from './sources/safe-fetcher';
+
+const VERSION = (
+  JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string }
+).version;
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const CONCURRENCY = 4;
+
+const HELP = `fedtrust ${VERSION} — checks federation trusts (AD FS / IdP ↔ Microsoft Entra ID, Exchange ↔ MFG)
+
+Usage:
+  fedtrust check <domain>… [--json] [--metadata-url URL | --metadata-file FILE]
+                 [--entra-file FILE] [--adfs-properties-file FILE] [--now ISO-DATE]
+  fedtrust mfg [--metadata-url URL | --metadata-file FILE] [--trust-file FILE] [--json] [--now ISO-DATE]
+
+Options:
+  --json                       one JSON document on stdout (see README "JSON output")
+  --metadata-url URL           the IdP's federation metadata (https); default: discovery
+  --metadata-file FILE         the metadata document itself (air-gapped use)
+  --entra-file FILE            Graph federationConfiguration JSON (replaces Graph)
+  --adfs-properties-file FILE  Get-AdfsProperties | ConvertTo-Json
+  --trust-file FILE            Get-FederationTrust | ConvertTo-Json
+  --now ISO-DATE               assess as of this time (default: now)
+  --no-color                   plain text even on a terminal
+  -h, --help, --version
+
+--metadata-*, --entra-file and --adfs-properties-file describe one domain.
+Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN or bad input; the worst result wins.
+Settings come from the environment (.env.example): GRAPH_* for Entra's side, OUTBOUND_ALLOW_PRIVATE, …`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  'metadata-url': { type: 'string' },
+  'metadata-file': { type: 'string' },
+  'entra-file': { type: 'string' },
+  'adfs-properties-file': { type: 'string' },
+  'trust-file': { type: 'string' },
+  now: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
+
+function bad(message: string): AppError {
+  return new AppError('BAD_INPUT', message);
+}
+
+function readInputFile(path: string, what: string): string {
+  try {
+    if (statSync(path).size > MAX_FILE_BYTES)
+      throw bad(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw bad(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  const text = readInputFile(path, what);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw bad(`${what} ${path} is not valid JSON`);
+  }
+}
+
+function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime()))
+    throw bad(`--now ${value} is not an ISO 8601 date (e.g. 2026-11-22 or 2026-11-22T10:00:00Z)`);
+  return date;
+}
+
+function checkUrlArgument(url: string | undefined): void {
+  if (url === undefined) return;
+  try {
+    SafeFetcher.checkUrl(url);
+  } catch (error) {
+    throw bad(`--metadata-url: ${(error as Error).message}`);
+  }
+}
+
+function entraFromFile(path: string, domain: string): EntraSide {
+  const parsed = parseEntraFederation(readJsonFile(path, '--entra-file'));
+  if (!parsed.ok) throw bad(`--entra-file ${path}: ${parsed.reason}`);
+  if (!parsed.federation) {
+    return {
+      kind: 'not-federated',
+      detail: `The Entra file lists no federation configuration for ${domain}.`,
+    };
+  }
+  return { kind: 'federated', federation: parsed.federation, federatedDomain: domain };
+}
+
+/** Validates every argument before anything is fetched; bad input throws BAD_INPUT. */
+function planChecks(
+  domains: string[],
+  v: Values,
+  deps: CheckDependencies,
+  now: Date,
+): CheckRequest[] {
+  if (domains.length === 0) throw bad('name at least one domain: fedtrust check contoso.com');
+  const perDomain = [
+    'metadata-url',
+    'metadata-file',
+    'entra-file',
+    'adfs-properties-file',
+  ] as const;
+  const given = perDomain.filter((o) => v[o] !== undefined);
+  if (domains.length > 1 && given.length > 0) {
+    throw bad(
+      `--${given[0]} describes one domain; it cannot be used with ${domains.length} domains`,
+    );
+  }
+  if (v['metadata-url'] && v['metadata-file'])
+    throw bad('give --metadata-url or --metadata-file, not both');
+  checkUrlArgument(v['metadata-url']);
+  return domains.map((input) => {
+    const domain = parseDomain(input);
+    if (!domain.ok) throw bad(domain.reason);
+    const request: CheckRequest = { domain: domain.ascii, now, metadataUrl: v['metadata-url'] };
+    if (v['metadata-file']) {
+      request.metadataXml = readInputFile(v['metadata-file'], '--metadata-file');
+      const read = deps.metadata.read(request.metadataXml);
+      if (!read.ok) throw bad(`--metadata-file ${v['metadata-file']}: ${read.problem.detail}`);
+    }
+    if (v['entra-file']) request.entra = entraFromFile(v['entra-file'], domain.ascii);
+    if (v['adfs-properties-file']) {
+      const adfs = parseAdfsSnapshot(
+        readJsonFile(v['adfs-properties-file'], '--adfs-properties-file'),
+      );
+      if (!adfs.ok) throw bad(`--adfs-properties-file: ${adfs.reason}`);
+      request.adfs = adfs.snapshot;
+    }
+    return request;
+  });
+}
+
+async function runPool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: boolean;
+}
+
+async function runCheck(
+  domains: string[],
+  v: Values,
+  settings: Settings,
+  io: Io,
+): Promise<Assessment[]> {
+  const deps = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
+  const now = parseNow(v.now);
+  const requests = planChecks(domains, v, deps, now);
+  let done = 0;
+  return runPool(requests, CONCURRENCY, async (request) => {
+    const result = await checkDomain(deps, request);
+    done++;
+    if (requests.length > 1)
+      io.err(`checked ${request.domain} (${done}/${requests.length}): ${result.status}`);
+    return result;
+  });
+}
+
+async function runMfg(v: Values, settings: Settings): Promise<Assessment[]> {
+  if (v['metadata-url'] && v['metadata-file'])
+    throw bad('give --metadata-url or --metadata-file, not both');
+  checkUrlArgument(v['metadata-url']);
+  const deps = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
+  const metadataXml = v['metadata-file']
+    ? readInputFile(v['metadata-file'], '--metadata-file')
+    : undefined;
+  if (metadataXml !== undefined) {
+    const read = deps.metadata.read(metadataXml);
+    if (!read.ok) throw bad(`--metadata-file ${v['metadata-file']}: ${read.problem.detail}`);
+  }
+  let trust;
+  if (v['trust-file']) {
+    const parsed = parseExchangeTrust(readJsonFile(v['trust-file'], '--trust-file'));
+    if (!parsed.ok) throw bad(`--trust-file: ${parsed.reason}`);
+    trust = parsed.trust;
+  }
+  const result = await checkMfg(deps.metadata, {
+    now: parseNow(v.now),
+    metadataUrl: v['metadata-url'] ?? settings.MFG_METADATA_URL,
+    metadataXml,
+    trust,
+  });
+  return [result];
+}
+
+/** The `fedtrust` command. Returns the exit code; never throws. */
+export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
+  const out = io?.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
+  const err = io?.err ?? ((text: string) => void process.stderr.write(`${text}\n`));
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
+    const color =
+      io?.color ?? (process.stdout.isTTY === true && !values['no-color'] && !process.env.NO_COLOR);
+    const [command, ...rest] = positionals;
+    if (values.version) return (out(VERSION), EXIT.ok);
+    if (values.help || command === 'help' || command === undefined)
+      return (out(HELP), command === undefined && !values.help ? EXIT.unknown : EXIT.ok);
+    const settings = loadSettings(process.env);
+    let results: Assessment[];
+    if (command === 'check') results = await runCheck(rest, values, settings, { out, err, color });
+    else if (command === 'mfg') {
+      if (rest.length > 0) throw bad(`fedtrust mfg takes no domain (got "${rest[0]}")`);
+      results = await runMfg(values, settings);
+    } else throw bad(`unknown command "${command}"; run fedtrust --help`);
+    const checkedAt = new Date();
+    out(
+      values.json
+        ? toJsonDocument(checkedAt, results)
+        : results.map((r) => renderAssessment(r, { color })).join('\n\n'),
+    );
+    return worstExitCode(results.map((r) => r.status));
+  } catch (error) {
+    const message =
+      isAppError(error) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+        ? (error as Error).message
+        : `unexpected error: ${(error as Error).message}`;
+    err(`fedtrust: ${message.split('\n').join('\n  ')}`);
+    return EXIT.unknown;
+  }
+}

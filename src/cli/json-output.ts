@@ -1,0 +1,26 @@
+import type { Assessment } from '../engine/types';
+
+/**
+ * The `--json` document (DESIGN §2, a public interface: extend it, never break it). The engine's
+ * assessment already has the documented field names; extra fields (runbook, signerMethod, idp,
+ * entraUpdate, timeline kind) are extensions.
+ */
+export function toJsonDocument(checkedAt: Date, results: Assessment[]): string {
+  return JSON.stringify(
+    {
+      checkedAt: checkedAt.toISOString(),
+      results: results.map((r) => ({
+        domain: r.domain,
+        status: r.status,
+        findings: r.findings,
+        certificates: r.certificates,
+        timeline: r.timeline,
+        signerMethod: r.signer?.method,
+        idp: r.idp,
+        entraUpdate: r.entraUpdate,
+      })),
+    },
+    null,
+    2,
+  );
+}

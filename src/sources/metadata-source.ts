@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { MetadataProblem } from '../engine/assessment-input';
+import { parseMetadata, type ParsedMetadata } from '../engine/metadata-parser';
+import { verifyMetadataSignature, type SignatureCheck } from '../engine/signature';
+import { isAppError } from '../errors';
+import type { SafeFetcher, TlsPeer } from './safe-fetcher';
+
+export interface LoadedMetadata {
+  parsed: ParsedMetadata;
+  signature: SignatureCheck;
+  url?: string;
+  tls?: TlsPeer;
+}
+
+export type MetadataLoad =
+  { ok: true; metadata: LoadedMetadata } | { ok: false; problem: MetadataProblem };
+
+const PARSE_CACHE_ENTRIES = 200;
+
+/**
+ * Reads federation metadata: fetched under the outbound rules, parsed and signature-checked once per
+ * distinct content (DESIGN §8: AD FS signature checks cost tens of ms; sweeps see the same bytes).
+ */
+export class MetadataSource {
+  private readonly parsedByHash = new Map<
+    string,
+    { ok: true; parsed: ParsedMetadata; signature: SignatureCheck } | { ok: false; reason: string }
+  >();
+
+  constructor(private readonly fetcher: SafeFetcher) {}
+
+  /** Parses a document already in hand (a file, a collector upload). */
+  read(xml: string, url?: string): MetadataLoad {
+    const hash = createHash('sha256').update(xml).digest('hex');
+    let entry = this.parsedByHash.get(hash);
+    if (!entry) {
+      const result = parseMetadata(xml);
+      entry = result.ok
+        ? {
+            ok: true,
+            parsed: result.metadata,
+            signature: verifyMetadataSignature(xml, result.metadata),
+          }
+        : { ok: false, reason: result.reason };
+      this.parsedByHash.set(hash, entry);
+      if (this.parsedByHash.size > PARSE_CACHE_ENTRIES) {
+        this.parsedByHash.delete(this.parsedByHash.keys().next().value as string);
+      }
+    }
+    if (!entry.ok) {
+      return {
+        ok: false,
+        problem: {
+          code: 'METADATA_INVALID',
+          detail: `The metadata is not usable: ${entry.reason}`,
+          url,
+        },
+      };
+    }
+    return { ok: true, metadata: { parsed: entry.parsed, signature: entry.signature, url } };
+  }
+
+  /** Fetches and reads; every failure becomes a problem the engine turns into a finding. */
+  async load(url: string, options: { trusted?: boolean } = {}): Promise<MetadataLoad> {
+    try {
+      const fetched = await this.fetcher.fetchText(url, { trusted: options.trusted });
+      const read = this.read(fetched.body, url);
+      return read.ok ? { ok: true, metadata: { ...read.metadata, tls: fetched.tls } } : read;
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      const code = error.code === 'URL_REFUSED' ? 'METADATA_BLOCKED' : 'METADATA_UNREACHABLE';
+      const detail =
+        code === 'METADATA_BLOCKED'
+          ? `The metadata URL was refused by the outbound rules: ${error.message}`
+          : `The metadata could not be fetched: ${error.message}`;
+      return { ok: false, problem: { code, detail, url } };
+    }
+  }
+}

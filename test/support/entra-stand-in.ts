@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startHttpsServer, type TestServer } from './tls';
+
+export const TENANT = '11111111-2222-3333-4444-555555555555';
+export const CLIENT = '66666666-7777-8888-9999-000000000000';
+
+export interface EntraStandIn {
+  login: TestServer;
+  graph: TestServer;
+  tokenRequests: number;
+  graphRequests: { path: string; authorization?: string }[];
+  /** Path (without /v1.0) → [status, body, headers]; a function for sequences. */
+  routes: Map<string, (req: IncomingMessage) => [number, unknown, Record<string, string>?]>;
+  close(): Promise<void>;
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Real HTTPS stand-ins for login.microsoftonline.com (OpenID configuration and the client-credentials
+ * token endpoint) and graph.microsoft.com, so @azure/identity and the Graph client run for real.
+ */
+export async function startEntraStandIn(): Promise<EntraStandIn> {
+  const state: Partial<EntraStandIn> & {
+    tokenRequests: number;
+    graphRequests: EntraStandIn['graphRequests'];
+    routes: EntraStandIn['routes'];
+  } = {
+    tokenRequests: 0,
+    graphRequests: [],
+    routes: new Map(),
+  };
+  const login = await startHttpsServer((req, res) => {
+    const origin = `https://localhost:${login.port}`;
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+      return json(res, 200, {
+        issuer: `${origin}/${TENANT}/v2.0`,
+        authorization_endpoint: `${origin}/${TENANT}/oauth2/v2.0/authorize`,
+        token_endpoint: `${origin}/${TENANT}/oauth2/v2.0/token`,
+        end_session_endpoint: `${origin}/${TENANT}/oauth2/v2.0/logout`,
+        jwks_uri: `${origin}/${TENANT}/discovery/v2.0/keys`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        scopes_supported: ['openid'],
+        tenant_region_scope: 'EU',
+        cloud_instance_name: 'microsoftonline.com',
+      });
+    }
+    if (url.pathname.endsWith('/oauth2/v2.0/token') && req.method === 'POST') {
+      state.tokenRequests++;
+      return json(res, 200, {
+        token_type: 'Bearer',
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: `test-token-${state.tokenRequests}`,
+      });
+    }
+    json(res, 404, { error: 'not_found' });
+  });
+  const graph = await startHttpsServer((req, res) => {
+    const path = (req.url ?? '').replace(/^\/v1\.0/, '');
+    state.graphRequests.push({ path, authorization: req.headers.authorization });
+    const route = state.routes.get(decodeURIComponent(path));
+    if (!route)
+      return json(res, 404, { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } });
+    const [status, body, headers] = route(req);
+    json(res, status, body, headers);
+  });
+  const standIn: EntraStandIn = Object.assign(state, {
+    login,
+    graph,
+    close: async () => {
+      await login.close();
+      await graph.close();
+    },
+  });
+  return standIn;
+}
