@@ -1,0 +1,146 @@
+import { assessMfg } from '../../../src/engine/assess-mfg';
+import { decodeCertificate } from '../../../src/engine/certificate';
+import type { ExchangeTrust } from '../../../src/engine/exchange-trust';
+import { parseMetadata } from '../../../src/engine/metadata-parser';
+import { verifyMetadataSignature } from '../../../src/engine/signature';
+import type { CertInfo, FindingCode } from '../../../src/engine/types';
+import { at, makeCert } from '../../support/certs';
+import { readFixture } from '../../support/fixtures';
+import { metadataOf } from '../../support/scenario';
+
+const file = 'mfg/nguyenvietquoc2569__betaschool-reborn__nexus-saml20-federationmetadata.xml';
+const xml = readFixture(file);
+const parsed = (() => {
+  const r = parseMetadata(xml);
+  if (!r.ok) throw new Error(r.reason);
+  return r.metadata;
+})();
+const signature = verifyMetadataSignature(xml, parsed);
+const [first, second] = parsed.signingCerts as [CertInfo, CertInfo];
+const signer = parsed.signingCerts.find(
+  (c) => signature.status === 'valid' && c.thumbprintSha1 === signature.thumbprintSha1,
+)!;
+const other = signer === first ? second : first;
+const inside = new Date(
+  Math.max(first.notBefore.getTime(), second.notBefore.getTime()) + 30 * 86_400_000,
+);
+
+/** A trust that refreshed: both of MFG's current certificates. */
+const bothCurrent = (): ExchangeTrust => ({
+  tokenIssuerCertificate: signer,
+  tokenIssuerPrevCertificate: other,
+});
+
+function codes(trust: ExchangeTrust | undefined, now = inside): [FindingCode, string][] {
+  const a = assessMfg({ now, mode: 'on-demand', mfg: { parsed, signature }, trust });
+  return a.findings.map((f) => [f.code, f.severity]);
+}
+
+describe('assessMfg (DESIGN §4 rule 12)', () => {
+  it('uses the real MFG metadata and knows which certificate signs it', () => {
+    const a = assessMfg({ now: inside, mode: 'on-demand', mfg: { parsed, signature } });
+    expect(signature.status).toBe('valid');
+    expect(a.signer?.thumbprintSha1).toBe(signer.thumbprintSha1);
+    expect(a.certificates.filter((c) => c.signer)).toHaveLength(1);
+    expect(a.status).toBe('ok');
+  });
+
+  it('is ok when the trust holds both current certificates', () => {
+    expect(codes({ tokenIssuerCertificate: signer, tokenIssuerPrevCertificate: other })).toEqual(
+      [],
+    );
+  });
+
+  it('is critical (MFG_CERT_NOT_IN_TRUST) when the trust holds none of them', async () => {
+    const stale = (
+      await makeCert('CN=Live ID STS Signing Public Key', at(inside, -900), at(inside, 900))
+    ).info;
+    const a = assessMfg({
+      now: inside,
+      mode: 'on-demand',
+      mfg: { parsed, signature },
+      trust: { tokenIssuerCertificate: stale },
+    });
+    expect(a.status).toBe('critical');
+    expect(a.findings[0]).toMatchObject({
+      code: 'MFG_CERT_NOT_IN_TRUST',
+      remedy: expect.stringContaining('Set-FederationTrust -RefreshMetadata'),
+    });
+  });
+
+  it('recommends a refresh: info 48 h after first seen, then warning, critical after 7 days', async () => {
+    const newCert = (
+      await makeCert('CN=Live ID STS Signing Public Key', at(inside, -1), at(inside, 1000))
+    ).info;
+    const doc = {
+      parsed: metadataOf([signer, newCert], 'urn:federation:MicrosoftOnline'),
+      signature,
+    };
+    const trust = { tokenIssuerCertificate: signer };
+    const sev = (now: Date) =>
+      assessMfg({ now, mode: 'on-demand', mfg: doc, trust }).findings.find(
+        (f) => f.code === 'MFG_REFRESH_RECOMMENDED',
+      )?.severity;
+    expect(sev(at(inside, 0))).toBe('info');
+    expect(sev(at(inside, 1))).toBe('warning');
+    expect(sev(at(inside, 6))).toBe('critical');
+    const signedByNew = {
+      ...doc,
+      signature: { status: 'valid' as const, thumbprintSha1: newCert.thumbprintSha1 },
+    };
+    expect(
+      assessMfg({ now: inside, mode: 'on-demand', mfg: signedByNew, trust }).findings.find(
+        (f) => f.code === 'MFG_REFRESH_RECOMMENDED',
+      )?.severity,
+    ).toBe('critical');
+  });
+
+  it('says a trust snapshot older than 26 hours leaves the trust part unknown', () => {
+    const trust = { tokenIssuerCertificate: signer, receivedAt: at(inside, -2) };
+    expect(codes(trust)).toEqual([['EXCHANGE_SNAPSHOT_STALE', 'warning']]);
+  });
+
+  it.each([
+    [61, []],
+    [60, [['ORG_CERT_EXPIRING', 'warning']]],
+    [30, [['ORG_CERT_EXPIRING', 'critical']]],
+    [-1, [['ORG_CERT_EXPIRING', 'critical']]],
+  ])('OrgCertificate with %s days left', async (days, expected) => {
+    const org = (await makeCert('CN=Federation', at(inside, -1000), at(inside, days, 1))).info;
+    expect(codes({ ...bothCurrent(), orgCertificate: org })).toEqual(expected);
+  });
+
+  it('stays quiet about an expiring OrgCertificate when OrgNextCertificate is staged', async () => {
+    const org = (await makeCert('CN=Federation', at(inside, -1000), at(inside, 10))).info;
+    const next = (await makeCert('CN=Federation', at(inside, -1), at(inside, 1800))).info;
+    expect(codes({ ...bothCurrent(), orgCertificate: org, orgNextCertificate: next })).toEqual([]);
+  });
+
+  it('notes an expired OrgPrevCertificate as info only', async () => {
+    const prev = (await makeCert('CN=Federation', at(inside, -2000), at(inside, -10))).info;
+    expect(codes({ ...bothCurrent(), orgPrevCertificate: prev })).toEqual([
+      ['ORG_PREV_CERT_EXPIRED', 'info'],
+    ]);
+  });
+
+  it('is unknown with neither metadata nor trust', () => {
+    const a = assessMfg({
+      now: inside,
+      mode: 'on-demand',
+      mfgProblem: { code: 'METADATA_UNREACHABLE', detail: 'timeout' },
+    });
+    expect(a.status).toBe('unknown');
+  });
+
+  it('accepts the two 2024–2025 MFG certificates captured from the 2006-12 feed', () => {
+    const certs = (
+      JSON.parse(
+        readFixture('mfg/unattributed-csharp-test__mfg-2006-12-signing-certs-2024-2025.json'),
+      ) as { certificates: { certificate_base64: string }[] }
+    ).certificates;
+    const decoded = certs.map((c) => decodeCertificate(c.certificate_base64));
+    expect(
+      decoded.every((d) => d.ok && d.cert.subject === 'CN=Live ID STS Signing Public Key'),
+    ).toBe(true);
+  });
+});
