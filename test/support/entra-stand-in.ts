@@ -4,13 +4,17 @@ import { startHttpsServer, type TestServer } from './tls';
 export const TENANT = '11111111-2222-3333-4444-555555555555';
 export const CLIENT = '66666666-7777-8888-9999-000000000000';
 
+type Route = (req: IncomingMessage) => [number, unknown, Record<string, string>?];
+
 export interface EntraStandIn {
   login: TestServer;
   graph: TestServer;
   tokenRequests: number;
   graphRequests: { path: string; authorization?: string }[];
   /** Path (without /v1.0) → [status, body, headers]; a function for sequences. */
-  routes: Map<string, (req: IncomingMessage) => [number, unknown, Record<string, string>?]>;
+  routes: Map<string, Route>;
+  /** Extra login-host routes by path and query, e.g. realm discovery's /common/userrealm/…. */
+  loginRoutes: Map<string, Route>;
   close(): Promise<void>;
 }
 
@@ -33,10 +37,12 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
     tokenRequests: number;
     graphRequests: EntraStandIn['graphRequests'];
     routes: EntraStandIn['routes'];
+    loginRoutes: EntraStandIn['loginRoutes'];
   } = {
     tokenRequests: 0,
     graphRequests: [],
     routes: new Map(),
+    loginRoutes: new Map(),
   };
   const login = await startHttpsServer((req, res) => {
     const origin = `https://localhost:${login.port}`;
@@ -64,6 +70,11 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
         ext_expires_in: 3599,
         access_token: `test-token-${state.tokenRequests}`,
       });
+    }
+    const route = state.loginRoutes.get(decodeURIComponent(req.url ?? ''));
+    if (route) {
+      const [status, body, headers] = route(req);
+      return json(res, status, body, headers);
     }
     json(res, 404, { error: 'not_found' });
   });

@@ -1,0 +1,274 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli';
+import { terminalSafe } from '../../../src/cli/report';
+import { fixture, readFixture } from '../../support/fixtures';
+
+const DTU = fixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
+const EXPIRED = fixture('adfs/mlaitechio__Call_Process__login.adityabirlacapital.com.xml');
+const MFG = fixture(
+  'mfg/nguyenvietquoc2569__betaschool-reborn__nexus-saml20-federationmetadata.xml',
+);
+const tmp = mkdtempSync(join(tmpdir(), 'fedtrust-cli-'));
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), color: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function entraFileWith(signing?: string, next?: string): string {
+  const doc = JSON.parse(
+    readFixture('graph/msgraph-docs__v1.0__domain-list-federationconfiguration__response.json'),
+  ) as { value: Record<string, unknown>[] };
+  Object.assign(doc.value[0]!, {
+    signingCertificate: signing ?? null,
+    nextSigningCertificate: next ?? null,
+    issuerUri: 'http://sts.ait.dtu.dk/adfs/services/trust',
+  });
+  const path = join(tmp, `entra-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify(doc));
+  return path;
+}
+
+const dtuCert = /<X509Certificate>([^<]+)</.exec(
+  readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml'),
+)![1]!;
+
+describe('fedtrust check', () => {
+  it('prints a readable report and exits 0 for a healthy domain', async () => {
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      DTU,
+      '--entra-file',
+      entraFileWith(dtuCert),
+      '--now',
+      '2026-11-22',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^contoso\.com — OK/);
+    expect(r.out).toContain('IN_SYNC');
+    expect(r.out).toContain('688D36670A35E988128DFCC7DE99431D80FC8B0B');
+    expect(r.out).toMatch(/Timeline[\s\S]*2029-08-26 {2}The signing certificate expires/);
+  });
+
+  it('prints the documented JSON shape', async () => {
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      DTU,
+      '--json',
+      '--now',
+      '2026-11-22T00:00:00Z',
+    );
+    const doc = JSON.parse(r.out) as { checkedAt: string; results: Record<string, unknown>[] };
+    expect(doc.checkedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const [result] = doc.results as [
+      {
+        domain: string;
+        status: string;
+        findings: Record<string, unknown>[];
+        certificates: Record<string, unknown>[];
+        timeline: Record<string, unknown>[];
+      },
+    ];
+    expect(result).toMatchObject({ domain: 'contoso.com', status: 'ok' });
+    for (const f of result.findings) {
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining(['code', 'severity', 'message', 'remedy']),
+      );
+      expect(['info', 'warning', 'critical']).toContain(f.severity);
+    }
+    expect(result.certificates[0]).toEqual({
+      source: 'idp-metadata',
+      role: 'signing',
+      subject: 'CN=ADFS Signing - sts.ait.dtu.dk',
+      thumbprintSha1: '688D36670A35E988128DFCC7DE99431D80FC8B0B',
+      thumbprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      notBefore: '2019-08-29T12:22:03.000Z',
+      notAfter: '2029-08-26T12:22:03.000Z',
+      daysLeft: 1008,
+      signer: true,
+    });
+    expect(result.timeline[0]).toMatchObject({ date: '2026-11-22T00:00:00.000Z', event: 'Today' });
+  });
+
+  it('exits 2 when the signer expired and Entra holds something else', async () => {
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      EXPIRED,
+      '--entra-file',
+      entraFileWith(dtuCert),
+      '--now',
+      '2026-11-22',
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('SIGNER_NOT_IN_ENTRA');
+    expect(r.out).toContain('CERT_EXPIRED');
+  });
+
+  it('exits 1 for a warning only (an invalid metadata signature)', async () => {
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      fixture('entra-metadata/JmFixit__metadata-test__FederationMetadataBad_tampered-certs.xml'),
+      '--now',
+      '2018-06-01',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('METADATA_SIGNATURE_INVALID');
+  });
+
+  it('uses the AD FS properties file: auto-rollover off at 30 days is critical', async () => {
+    const adfs = join(tmp, 'adfs.json');
+    writeFileSync(
+      adfs,
+      JSON.stringify({
+        AutoCertificateRollover: false,
+        CertificateGenerationThreshold: 20,
+        CertificatePromotionThreshold: 5,
+      }),
+    );
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      DTU,
+      '--entra-file',
+      entraFileWith(dtuCert),
+      '--adfs-properties-file',
+      adfs,
+      '--now',
+      '2029-07-27T12:22:03Z',
+      '--json',
+    );
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({
+      results: [{ findings: [{ code: 'AUTO_ROLLOVER_OFF', severity: 'critical' }] }],
+    });
+  });
+
+  it.each([
+    [['check'], /at least one domain/],
+    [['check', 'no_such'], /not a domain name/],
+    [['check', 'a.com', 'b.com', '--entra-file', 'x.json'], /describes one domain/],
+    [['check', 'a.com', '--metadata-url', 'http://fs.a.com/x'], /only https/],
+    [
+      ['check', 'a.com', '--metadata-url', 'https://fs.a.com/x', '--metadata-file', 'f'],
+      /not both/,
+    ],
+    [['check', 'a.com', '--now', 'tomorrow'], /ISO 8601/],
+    [['check', 'a.com', '--metadata-file', '/nonexistent/file.xml'], /cannot read/],
+    [
+      [
+        'check',
+        'a.com',
+        '--metadata-file',
+        fixture('graph/msgraph-docs__documented-enum-values.json'),
+      ],
+      /not usable/,
+    ],
+    [['check', 'a.com', '--metadata-file', DTU, '--entra-file', DTU], /not valid JSON/],
+    [
+      [
+        'check',
+        'a.com',
+        '--metadata-file',
+        DTU,
+        '--adfs-properties-file',
+        fixture('graph/msgraph-docs__documented-enum-values.json'),
+      ],
+      /AutoCertificateRollover/,
+    ],
+    [['check', 'a.com', '--bogus'], /Unknown option/],
+    [['frobnicate'], /unknown command/],
+    [['mfg', 'contoso.com'], /takes no domain/],
+  ])('refuses %j with one line on stderr and exit 3', async (args, message) => {
+    const r = await run(...args);
+    expect(r.code).toBe(3);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err.split('\n')).toHaveLength(1);
+  });
+
+  it('prints help', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('fedtrust check <domain>');
+  });
+});
+
+describe('fedtrust mfg', () => {
+  it('checks a trust file against MFG metadata', async () => {
+    const trust = join(tmp, 'trust.json');
+    writeFileSync(
+      trust,
+      JSON.stringify({
+        Name: 'Microsoft Federation Gateway',
+        TokenIssuerCertificate: {
+          Thumbprint: 'AB'.repeat(20),
+          NotBefore: '/Date(1500000000000)/',
+          NotAfter: '/Date(1600000000000)/',
+          Subject: 'CN=Live ID STS Signing Public Key',
+        },
+      }),
+    );
+    const r = await run(
+      'mfg',
+      '--metadata-file',
+      MFG,
+      '--trust-file',
+      trust,
+      '--now',
+      '2021-06-01',
+      '--json',
+    );
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({
+      results: [
+        { domain: 'mfg', status: 'critical', findings: [{ code: 'MFG_CERT_NOT_IN_TRUST' }] },
+      ],
+    });
+  });
+});
+
+describe('the installed binary', () => {
+  const bin = join(__dirname, '..', '..', '..', 'bin', 'fedtrust.js');
+  const built = existsSync(join(__dirname, '..', '..', '..', 'dist', 'cli.js'));
+
+  (built ? it : it.skip)('runs as `fedtrust` after npm install, with Nagios exit codes', () => {
+    const out = execFileSync(
+      process.execPath,
+      [bin, 'check', 'contoso.com', '--metadata-file', DTU, '--now', '2026-11-22', '--no-color'],
+      { encoding: 'utf8' },
+    );
+    expect(out).toContain('contoso.com — OK');
+    try {
+      execFileSync(process.execPath, [bin, 'check', 'not_a_domain'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+      throw new Error('expected exit 3');
+    } catch (error) {
+      expect((error as { status: number }).status).toBe(3);
+    }
+  });
+});
+
+describe('terminal safety', () => {
+  it('never lets control characters from a certificate subject reach the terminal', () => {
+    // eslint-disable-next-line no-control-regex
+    expect(terminalSafe('CN=evil\u001b[2J\u001b]8;;https://x\u0007 \u202eTXT')).not.toMatch(
+      /[\u001b\u0007\u202e]/,
+    );
+  });
+});
