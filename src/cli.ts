@@ -186,9 +186,9 @@ async function runCheck(
   v: Values,
   settings: Settings,
   io: Io,
+  now: Date,
 ): Promise<Assessment[]> {
   const deps = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
-  const now = parseNow(v.now);
   const requests = planChecks(domains, v, deps, now);
   let done = 0;
   return runPool(requests, CONCURRENCY, async (request) => {
@@ -200,7 +200,7 @@ async function runCheck(
   });
 }
 
-async function runMfg(v: Values, settings: Settings): Promise<Assessment[]> {
+async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessment[]> {
   if (v['metadata-url'] && v['metadata-file'])
     throw bad('give --metadata-url or --metadata-file, not both');
   checkUrlArgument(v['metadata-url']);
@@ -219,7 +219,7 @@ async function runMfg(v: Values, settings: Settings): Promise<Assessment[]> {
     trust = parsed.trust;
   }
   const result = await checkMfg(deps.metadata, {
-    now: parseNow(v.now),
+    now,
     metadataUrl: v['metadata-url'] ?? settings.MFG_METADATA_URL,
     metadataXml,
     trust,
@@ -245,11 +245,14 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     if (values.help || command === 'help' || command === undefined)
       return (out(HELP), command === undefined && !values.help ? EXIT.unknown : EXIT.ok);
     const settings = loadSettings(process.env);
+    // --now is the assessment time everywhere, checkedAt included, so output is reproducible.
+    const now = parseNow(values.now);
     let results: Assessment[];
-    if (command === 'check') results = await runCheck(rest, values, settings, { out, err, color });
+    if (command === 'check')
+      results = await runCheck(rest, values, settings, { out, err, color }, now);
     else if (command === 'mfg') {
       if (rest.length > 0) throw bad(`fedtrust mfg takes no domain (got "${rest[0]}")`);
-      results = await runMfg(values, settings);
+      results = await runMfg(values, settings, now);
     } else throw bad(`unknown command "${command}"; run fedtrust --help`);
     const checkedAt = new Date();
     out(
