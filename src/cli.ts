@@ -254,10 +254,9 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       if (rest.length > 0) throw bad(`fedtrust mfg takes no domain (got "${rest[0]}")`);
       results = await runMfg(values, settings, now);
     } else throw bad(`unknown command "${command}"; run fedtrust --help`);
-    const checkedAt = new Date();
     out(
       values.json
-        ? toJsonDocument(checkedAt, results)
+        ? toJsonDocument(now, results)
         : results.map((r) => renderAssessment(r, { color })).join('\n\n'),
     );
     return worstExitCode(results.map((r) => r.status));
