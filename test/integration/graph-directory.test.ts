@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GraphDirectory } from '../../src/sources/graph-directory';
+import { makeCert } from '../support/certs';
 import { startEntraStandIn, TENANT, CLIENT, type EntraStandIn } from '../support/entra-stand-in';
 import { fixture } from '../support/fixtures';
 import { requireTestCa } from '../support/tls';
@@ -147,5 +151,33 @@ describe('GraphDirectory against local Graph and login stand-ins', () => {
       },
     ]);
     expect(await directory.federatedDomains()).toEqual(['contoso.com', 'fabrikam.com']);
+  });
+});
+
+describe('GraphDirectory with a client certificate', () => {
+  it('signs a client assertion with the certificate instead of sending a secret', async () => {
+    const generated = await makeCert(
+      'CN=fedtrust-bot graph client',
+      new Date('2025-01-01'),
+      new Date('2035-01-01'),
+    );
+    const pkcs8 = Buffer.from(
+      await webcrypto.subtle.exportKey('pkcs8', generated.keys.privateKey),
+    ).toString('base64');
+    const pem = `${generated.x509.toString('pem')}\n-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+    const path = join(mkdtempSync(join(tmpdir(), 'fedtrust-graph-')), 'client.pem');
+    writeFileSync(path, pem, { mode: 0o600 });
+    const withCert = new GraphDirectory(
+      { tenantId: TENANT, clientId: CLIENT, certificatePath: path },
+      `https://localhost:${entra.graph.port}`,
+      `https://localhost:${entra.login.port}`,
+    );
+    entra.routes.set('/domains/contoso.com/federationConfiguration', () => [200, listResponse]);
+    expect(await withCert.federationFor('contoso.com')).toMatchObject({ kind: 'federated' });
+    expect(entra.lastTokenForm?.get('client_assertion_type')).toBe(
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    );
+    expect(entra.lastTokenForm?.get('client_assertion')?.split('.')).toHaveLength(3);
+    expect(entra.lastTokenForm?.has('client_secret')).toBe(false);
   });
 });

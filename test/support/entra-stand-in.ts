@@ -10,6 +10,8 @@ export interface EntraStandIn {
   login: TestServer;
   graph: TestServer;
   tokenRequests: number;
+  /** The form fields of the last token request (client_secret or client_assertion, …). */
+  lastTokenForm?: URLSearchParams;
   graphRequests: { path: string; authorization?: string }[];
   /** Path (without /v1.0) → [status, body, headers]; a function for sequences. */
   routes: Map<string, Route>;
@@ -44,7 +46,7 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
     routes: new Map(),
     loginRoutes: new Map(),
   };
-  const login = await startHttpsServer((req, res) => {
+  const login = await startHttpsServer(async (req, res) => {
     const origin = `https://localhost:${login.port}`;
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname.endsWith('/.well-known/openid-configuration')) {
@@ -63,6 +65,10 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
       });
     }
     if (url.pathname.endsWith('/oauth2/v2.0/token') && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      await new Promise((resolve) => req.on('end', resolve));
+      state.lastTokenForm = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       state.tokenRequests++;
       return json(res, 200, {
         token_type: 'Bearer',
