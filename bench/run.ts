@@ -45,7 +45,13 @@ const input = {
   entra: {
     kind: 'federated' as const,
     federatedDomain: 'contoso.com',
-    federation: { issuerUri: parsed.metadata.entityId, slots: [{ name: 'SigningCertificate' as const, cert: signer }, { name: 'NextSigningCertificate' as const }] as const },
+    federation: {
+      issuerUri: parsed.metadata.entityId,
+      slots: [
+        { name: 'SigningCertificate' as const, cert: signer },
+        { name: 'NextSigningCertificate' as const },
+      ] as const,
+    },
   },
 };
 
@@ -53,13 +59,29 @@ const baseline = measure('baseline: fast-xml-parser, bare parse', () => rawParse
 const rows = [
   baseline,
   measure('parseMetadata (parse + decode certificates)', () => parseMetadata(xml)),
-  measure('verifyMetadataSignature (xml-crypto)', () => verifyMetadataSignature(xml, parsed.metadata)),
+  measure('verifyMetadataSignature (xml-crypto)', () =>
+    verifyMetadataSignature(xml, parsed.metadata),
+  ),
   measure('MetadataSource.read, same content again (cache hit)', () => source.read(xml)),
-  measure('assessDomain (alert policy, timeline)', () => assessDomain({ ...input, entra: { ...input.entra, federation: { ...input.entra.federation, slots: [...input.entra.federation.slots] } } })),
+  measure('assessDomain (alert policy, timeline)', () =>
+    assessDomain({
+      ...input,
+      entra: {
+        ...input.entra,
+        federation: { ...input.entra.federation, slots: [...input.entra.federation.slots] },
+      },
+    }),
+  ),
 ];
 
-console.log(`fedtrust-bot bench — ${FILE} (${(xml.length / 1024).toFixed(0)} KB), node ${process.version}\n`);
+console.log(
+  `fedtrust-bot bench — ${FILE} (${(xml.length / 1024).toFixed(0)} KB), node ${process.version}\n`,
+);
 console.log('operation'.padEnd(56), 'µs/op'.padStart(10), 'vs baseline'.padStart(12));
 for (const r of rows) {
-  console.log(r.name.padEnd(56), r.perOpUs.toFixed(1).padStart(10), `${(r.perOpUs / baseline.perOpUs).toFixed(3)}×`.padStart(12));
+  console.log(
+    r.name.padEnd(56),
+    r.perOpUs.toFixed(1).padStart(10),
+    `${(r.perOpUs / baseline.perOpUs).toFixed(3)}×`.padStart(12),
+  );
 }
