@@ -60,7 +60,15 @@ beforeAll(async () => {
   entra = await startEntraStandIn();
   const serveMetadata = (req: { url?: string }, res: ServerResponse) => {
     metadataRequests++;
-    if (req.url === '/FederationMetadata/2007-06/FederationMetadata.xml') {
+    if (req.url === '/bomb.xml') {
+      const entities = Array.from(
+        { length: 9 },
+        (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`,
+      ).join('');
+      res.end(
+        `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${entities}]><EntityDescriptor entityID="&lol9;"/>`,
+      );
+    } else if (req.url === '/FederationMetadata/2007-06/FederationMetadata.xml') {
       res.setHeader('content-type', 'application/xml');
       res.end(DTU);
     } else {
@@ -184,6 +192,18 @@ describe('checkDomain end to end', () => {
     }).catch((e: unknown) => e);
     expect(isAppError(error, 'BAD_INPUT')).toBe(true);
     expect(metadataRequests).toBe(0);
+  });
+
+  it('refuses an XML entity bomb served as metadata (METADATA_INVALID), expanding nothing', async () => {
+    const a = await checkDomain(deps(), {
+      domain: 'contoso.com',
+      now,
+      metadataUrl: `https://adfs.test:${adfs.port}/bomb.xml`,
+    });
+    expect(a.findings.find((f) => f.code === 'METADATA_INVALID')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('DOCTYPE'),
+    });
   });
 
   it('reports METADATA_UNREACHABLE for a 404', async () => {
