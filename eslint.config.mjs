@@ -43,6 +43,7 @@ export default tseslint.config(
       'test-output/',
       'build/',
       'bin/',
+      'test/support/browser/',
       '*.config.js',
       '*.config.mjs',
     ],

@@ -1,0 +1,175 @@
+import { domainToUnicode } from 'node:url';
+import { RUNBOOKS } from '../engine/remedies';
+import { SIGNER_METHOD_TEXT } from '../engine/signer';
+import type { Assessment, Finding, Severity, Status } from '../engine/types';
+import {
+  CARD_BUDGET_BYTES,
+  cardBytes,
+  type AdaptiveCard,
+  type CardTemplates,
+} from './card-templates';
+import { cardText, clip } from './escape';
+import { FINDING_TITLES } from './finding-titles';
+import { buildTimelineModel } from './timeline-model';
+
+export const BANNER_STYLE: Record<Status, string> = {
+  ok: 'good',
+  warning: 'warning',
+  critical: 'attention',
+  unknown: 'emphasis',
+};
+export const STATUS_COLOR: Record<Status, string> = {
+  ok: 'good',
+  warning: 'warning',
+  critical: 'attention',
+  unknown: 'default',
+};
+const SEVERITY: Record<Severity, [string, string]> = {
+  critical: ['✖ CRITICAL', 'attention'],
+  warning: ['▲ WARNING', 'warning'],
+  info: ['• info', 'accent'],
+};
+const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+export interface CheckCardOptions {
+  now: Date;
+  /** The explicit metadata URL the check used, carried by Re-check and Watch. */
+  metadataUrl?: string;
+  footer: string;
+}
+
+/** How much of each finding fits: everything, commands without inline base64, or fewer findings. */
+interface Budget {
+  inlineBase64: boolean;
+  maxFindings: number;
+}
+
+const BASE64_LITERAL = /'(MII[A-Za-z0-9+/=]{200,})'/g;
+
+/**
+ * A long certificate literal becomes an expression that reads it on the AD FS server, so the command
+ * stays exact and the card stays under Teams' size limit.
+ */
+function compactRemedy(remedy: string, thumbprint: string | undefined, adfs: boolean): string {
+  return remedy.replace(BASE64_LITERAL, () =>
+    adfs && thumbprint
+      ? `([Convert]::ToBase64String((Get-AdfsCertificate -CertificateType Token-Signing | Where-Object Thumbprint -eq '${thumbprint}').Certificate.RawData))`
+      : `'<base64 of the certificate ${thumbprint ?? ''}: run fedtrust check for the full command>'`,
+  );
+}
+
+function findingModel(f: Finding, adfs: boolean, budget: Budget) {
+  const [label, color] = SEVERITY[f.severity];
+  const remedy = budget.inlineBase64 ? f.remedy : compactRemedy(f.remedy, f.thumbprint, adfs);
+  return {
+    label: `${label} · ${FINDING_TITLES[f.code]} (${f.code})`,
+    color,
+    message: cardText(f.message),
+    remedy,
+    remedyText: cardText(remedy),
+  };
+}
+
+function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget) {
+  const unicode = a.domain === 'mfg' ? 'Microsoft Federation Gateway' : domainToUnicode(a.domain);
+  const findings = [...a.findings].sort((x, y) => RANK[x.severity] - RANK[y.severity]);
+  const shown = findings.slice(0, budget.maxFindings);
+  const runbook = findings.find((f) => f.runbook)?.runbook ?? RUNBOOKS.renew;
+  const idp = a.idp;
+  const facts = [
+    a.signer
+      ? {
+          title: 'Signer',
+          value: cardText(`${a.signer.thumbprintSha1}: ${SIGNER_METHOD_TEXT[a.signer.method]}`),
+        }
+      : undefined,
+    idp?.entityId ? { title: 'entityID', value: cardText(idp.entityId) } : undefined,
+    idp?.metadataUrl ? { title: 'Metadata', value: cardText(idp.metadataUrl) } : undefined,
+    a.entraUpdate
+      ? {
+          title: "Entra's last poll",
+          value: cardText(
+            `${a.entraUpdate.result}${a.entraUpdate.lastRun ? ` on ${a.entraUpdate.lastRun.slice(0, 10)}` : ''}: ${a.entraUpdate.explanation}`,
+          ),
+        }
+      : undefined,
+  ].filter((f) => f !== undefined);
+  return {
+    title: `${cardText(unicode)} — ${a.status.toUpperCase()}`,
+    headline: headline(a, findings),
+    bannerStyle: BANNER_STYLE[a.status],
+    idpLine: idp?.entityId
+      ? cardText(
+          `IdP ${idp.entityId}${a.domain === 'mfg' ? '' : idp.adfsShaped ? ' (AD FS)' : ' (third-party)'}`,
+        )
+      : '',
+    findings: shown.map((f) => findingModel(f, idp?.adfsShaped ?? false, budget)),
+    omitted:
+      findings.length > shown.length
+        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run fedtrust check ${a.domain} for the full list.`
+        : '',
+    timeline: buildTimelineModel(a, options.now),
+    certificates: a.certificates.map((c) => ({
+      source: c.source,
+      role: c.signer ? `${c.role} (signs now)` : c.role,
+      roleWeight: c.signer ? 'Bolder' : 'Default',
+      subject: cardText(clip(c.subject, 80)),
+      thumbprint: c.thumbprintSha1,
+      validTo: c.notAfter.slice(0, 10),
+      days: String(c.daysLeft),
+      daysColor: c.daysLeft <= 15 ? 'attention' : c.daysLeft <= 35 ? 'warning' : 'good',
+    })),
+    facts,
+    recheckData: {
+      domain: a.domain,
+      ...(options.metadataUrl ? { metadataUrl: options.metadataUrl } : {}),
+    },
+    runbook,
+    footer: options.footer,
+  };
+}
+
+function headline(a: Assessment, sorted: Finding[]): string {
+  const loud = sorted.filter((f) => f.severity !== 'info');
+  const [worst] = loud;
+  if (!worst) return statusHeadline(a);
+  const more = loud.length > 1 ? ` (+${loud.length - 1} more)` : '';
+  return `${FINDING_TITLES[worst.code]}${more}`;
+}
+
+function statusHeadline(a: Assessment): string {
+  switch (a.status) {
+    case 'ok':
+      return a.findings.some((f) => f.code === 'NOT_FEDERATED')
+        ? 'No federation trust to check.'
+        : 'Nothing is due.';
+    case 'unknown':
+      return 'Not enough is known to decide: see the findings.';
+    case 'warning':
+    case 'critical':
+      return 'See the findings.';
+  }
+}
+
+/**
+ * The check result card: verdict banner, findings with their remedy, timeline, certificate table
+ * (details), and Re-check / Watch / Runbook / Details. Kept under Teams' size limit: long certificate
+ * literals become AD FS expressions first, then the least severe findings are left out (and counted).
+ */
+export function renderCheckCard(
+  templates: CardTemplates,
+  a: Assessment,
+  options: CheckCardOptions,
+): AdaptiveCard {
+  const budgets: Budget[] = [
+    { inlineBase64: true, maxFindings: Infinity },
+    { inlineBase64: false, maxFindings: Infinity },
+    ...[12, 8, 5, 3, 1].map((n) => ({ inlineBase64: false, maxFindings: n })),
+  ];
+  let card: AdaptiveCard = {};
+  for (const budget of budgets) {
+    card = templates.expand('check-result', checkCardModel(a, options, budget));
+    if (cardBytes(card) <= CARD_BUDGET_BYTES) return card;
+  }
+  return card;
+}

@@ -1,0 +1,26 @@
+const ZWSP = '\u200b';
+
+/**
+ * Untrusted text (certificate subjects, URLs, error bodies) on a card (DESIGN §6). Adaptive Cards
+ * markdown knows bold/italic (`*`, `_`), links (`[text](url)`) and lists at the start of a line; Teams
+ * also turns `scheme://` and `www.` into links. A zero-width space after each of these breaks the
+ * pattern invisibly, where a backslash escape might be shown literally.
+ */
+export function cardText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/([*_[\]<>`~])/g, `$1${ZWSP}`)
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+      .replace(/@/g, `@${ZWSP}`)
+      .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, `$1${ZWSP}$2$3`)
+  );
+}
+
+/** Clips long text for a card cell, on a character boundary. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}

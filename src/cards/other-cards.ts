@@ -1,0 +1,86 @@
+import { domainToUnicode } from 'node:url';
+import type { Assessment, Status } from '../engine/types';
+import type { AdaptiveCard, CardTemplates } from './card-templates';
+import { BANNER_STYLE, STATUS_COLOR } from './check-card';
+import { cardText } from './escape';
+
+const ORDER: Status[] = ['critical', 'unknown', 'warning', 'ok'];
+
+function nextMilestone(a: Assessment, now: Date): string {
+  const next = a.timeline.find((t) => t.kind !== 'today' && new Date(t.date) > now);
+  const worst =
+    a.findings.find((f) => f.severity === 'critical') ??
+    a.findings.find((f) => f.severity === 'warning');
+  if (worst) return cardText(worst.code);
+  return next ? cardText(`${next.date.slice(0, 10)}: ${next.event}`) : '—';
+}
+
+/** One row per domain: status and next milestone; the worst first. */
+export function renderSummaryCard(
+  templates: CardTemplates,
+  results: Assessment[],
+  options: { now: Date; title: string; footer: string },
+): AdaptiveCard {
+  const sorted = [...results].sort(
+    (a, b) =>
+      ORDER.indexOf(a.status) - ORDER.indexOf(b.status) ||
+      a.domain.localeCompare(b.domain, 'en', { numeric: true }),
+  );
+  const worst = sorted[0]?.status ?? 'ok';
+  const counts = ORDER.map(
+    (s) => [s, results.filter((r) => r.status === s).length] as const,
+  ).filter(([, n]) => n > 0);
+  return templates.expand('summary', {
+    title: cardText(options.title),
+    headline: counts.map(([s, n]) => `${n} ${s}`).join(' · ') || 'no federated domains',
+    bannerStyle: BANNER_STYLE[worst],
+    rows: sorted.map((r) => ({
+      domain: cardText(domainToUnicode(r.domain)),
+      status: r.status.toUpperCase(),
+      color: STATUS_COLOR[r.status],
+      milestone: nextMilestone(r, options.now),
+    })),
+    footer: options.footer,
+  });
+}
+
+export type MessageStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
+
+/** A short card: errors, refusals, progress ("checking…"), notices. Lines are escaped. */
+export function renderMessageCard(
+  templates: CardTemplates,
+  title: string,
+  lines: string[],
+  style: MessageStyle = 'emphasis',
+): AdaptiveCard {
+  return templates.expand('message', { title: cardText(title), lines: lines.map(cardText), style });
+}
+
+export const COMMANDS: { command: string; meaning: string }[] = [
+  {
+    command: 'check fedtrust <domain> [<domain> …]',
+    meaning: 'assessment card per domain (also: check <domain>)',
+  },
+  {
+    command: 'check fedtrust <domain> metadata <https-url>',
+    meaning: 'for IdPs discovery cannot find (Okta, Ping, Shibboleth …)',
+  },
+  {
+    command: 'check fedtrust all',
+    meaning: 'every federated domain of the tenant, one summary card (needs Graph)',
+  },
+  {
+    command: 'check mfg',
+    meaning: 'Microsoft Federation Gateway certificates (Exchange hybrid free/busy)',
+  },
+  { command: 'help', meaning: 'this card' },
+];
+
+export function renderHelpCard(templates: CardTemplates, footer: string): AdaptiveCard {
+  return templates.expand('help', {
+    intro:
+      "Compares your IdP's token-signing certificates with what Microsoft Entra ID trusts and says what will break, when, and the exact fix.",
+    commands: COMMANDS.map((c) => ({ command: cardText(c.command), meaning: cardText(c.meaning) })),
+    footer,
+  });
+}

@@ -1,0 +1,106 @@
+import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { CardTemplates, cardBytes } from '../../src/cards/card-templates';
+import { renderCheckCard } from '../../src/cards/check-card';
+import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
+import type { Assessment } from '../../src/engine/types';
+import { CardRenderer, launchChromium, TEST_OUTPUT } from '../support/card-renderer';
+import {
+  healthyAssessment,
+  NOW,
+  rolloverWarningAssessment,
+  worstCaseAssessment,
+} from '../support/sample-assessments';
+
+const TEAMS_LIMIT = 28 * 1024;
+const templates = new CardTemplates();
+const footer = 'Checked 2026-11-22 09:00 UTC · fedtrust';
+let browser: Browser;
+let renderer: CardRenderer;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  renderer = new CardRenderer(browser);
+}, 60_000);
+
+afterAll(() => browser?.close());
+
+const png = (name: string) => join(TEST_OUTPUT, 'cards', `${name}.png`);
+const check = (a: Assessment) => renderCheckCard(templates, a, { now: NOW, footer });
+
+describe('cards rendered by the official adaptivecards renderer in Chromium', () => {
+  it('renders a healthy check card with no parse warnings', async () => {
+    const card = check(healthyAssessment());
+    const result = await renderer.render(card, png('check-ok'));
+    expect(result.warnings).toEqual([]);
+    expect(result.height).toBeGreaterThan(150);
+    expect(JSON.stringify(card)).toContain('Re-check');
+  });
+
+  it('renders a warning card with its exact remedy and the timeline', async () => {
+    const card = check(await rolloverWarningAssessment());
+    const json = JSON.stringify(card);
+    expect(json).toContain('NEXT_CERT_NOT_IN_ENTRA');
+    expect(json).toContain('Update-MgDomainFederationConfiguration');
+    expect(json).toContain('▼ Today');
+    expect((await renderer.render(card, png('check-warning'))).warnings).toEqual([]);
+  });
+
+  it('keeps the worst case (6 certificates, 20 findings) under the Teams size limit', async () => {
+    const a = await worstCaseAssessment();
+    const card = check(a);
+    expect(cardBytes(card)).toBeLessThanOrEqual(TEAMS_LIMIT);
+    const json = JSON.stringify(card);
+    expect(json).toContain('SIGNER_NOT_IN_ENTRA');
+    expect(json).toContain('Get-AdfsCertificate -CertificateType Token-Signing');
+    expect((await renderer.render(card, png('check-worst-case'))).warnings).toEqual([]);
+  });
+
+  it('keeps a 50-domain summary under the size limit', async () => {
+    const one = healthyAssessment();
+    const results = Array.from({ length: 50 }, (_, i) => ({
+      ...one,
+      domain: `subsidiary-${i}.contoso.com`,
+      status: (['ok', 'warning', 'critical', 'unknown'] as const)[i % 4]!,
+    }));
+    const card = renderSummaryCard(templates, results, {
+      now: NOW,
+      title: 'All federated domains',
+      footer,
+    });
+    expect(cardBytes(card)).toBeLessThanOrEqual(TEAMS_LIMIT);
+    expect((await renderer.render(card, png('summary-50'))).warnings).toEqual([]);
+  });
+
+  it('renders the help and message cards', async () => {
+    expect(
+      (await renderer.render(renderHelpCard(templates, footer), png('help'))).warnings,
+    ).toEqual([]);
+    const error = renderMessageCard(
+      templates,
+      'That is not a domain',
+      ['"not_a_domain" is not a domain name (give only the name, like contoso.com)'],
+      'attention',
+    );
+    expect((await renderer.render(error, png('error'))).warnings).toEqual([]);
+  });
+
+  it('never lets a hostile certificate subject become a link or markup', async () => {
+    const hostile =
+      'CN=[Reset your password](https://evil.example/login) **URGENT** <img src=x onerror=alert(1)> www.evil.example';
+    const card = check(await rolloverWarningAssessment(hostile));
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('](https://');
+    expect(json).not.toContain('https://evil');
+    expect(json).not.toContain('**URGENT**');
+    expect(json).not.toContain('www.evil');
+    const result = await renderer.render(card, png('check-hostile'));
+    expect(result.warnings).toEqual([]);
+    const page = browser.contexts()[0]!.pages()[0]!;
+    const links = await page
+      .locator('#card a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.filter((href) => href.includes('evil'))).toEqual([]);
+    expect(await page.locator('#card img').count()).toBe(0);
+  });
+});
