@@ -1,0 +1,86 @@
+import { parseDomain } from '../engine/domain';
+
+/** What a user asked for, parsed from a Teams message (DESIGN §2). */
+export type Command =
+  | { kind: 'check'; domains: string[]; metadataUrl?: string }
+  | { kind: 'check-all' }
+  | { kind: 'help' }
+  /** A command of a later release (watching, alerts, settings, Exchange): said so, nothing runs. */
+  | { kind: 'not-yet'; command: string }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'unknown' };
+
+export const MAX_DOMAINS_PER_MESSAGE = 10;
+const LATER = new Set(['watch', 'unwatch', 'watchlist', 'alerts', 'set']);
+
+/** Removes Teams markup: <at>mentions</at>, other tags, entities, and collapses white space. */
+export function plainText(text: string): string {
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function parseCheck(args: string[]): Command {
+  const words = args[0]?.toLowerCase() === 'fedtrust' ? args.slice(1) : args;
+  if (words.length === 0)
+    return { kind: 'invalid', reason: 'Name a domain: `check fedtrust contoso.com`.' };
+  if (words.length === 1 && words[0]!.toLowerCase() === 'all') return { kind: 'check-all' };
+  if (words.length === 1 && ['mfg', 'exchange'].includes(words[0]!.toLowerCase())) {
+    return { kind: 'not-yet', command: `check ${words[0]!.toLowerCase()}` };
+  }
+  const at = words.findIndex((w) => w.toLowerCase() === 'metadata');
+  const domainWords = at === -1 ? words : words.slice(0, at);
+  let metadataUrl: string | undefined;
+  if (at !== -1) {
+    const rest = words.slice(at + 1);
+    if (rest.length !== 1)
+      return {
+        kind: 'invalid',
+        reason:
+          'Give one URL after `metadata`: `check fedtrust contoso.com metadata https://idp.example.com/metadata.xml`.',
+      };
+    if (domainWords.length !== 1)
+      return {
+        kind: 'invalid',
+        reason: 'A metadata URL describes one domain: name exactly one domain before `metadata`.',
+      };
+    metadataUrl = rest[0]!;
+    if (!/^https:\/\/[^\s]+$/i.test(metadataUrl))
+      return { kind: 'invalid', reason: 'The metadata URL must start with https://.' };
+  }
+  if (domainWords.length > MAX_DOMAINS_PER_MESSAGE) {
+    return {
+      kind: 'invalid',
+      reason: `Check at most ${MAX_DOMAINS_PER_MESSAGE} domains per message (or \`check fedtrust all\`).`,
+    };
+  }
+  const domains: string[] = [];
+  for (const word of domainWords) {
+    const domain = parseDomain(word);
+    if (!domain.ok) return { kind: 'invalid', reason: domain.reason };
+    if (!domains.includes(domain.ascii)) domains.push(domain.ascii);
+  }
+  return metadataUrl ? { kind: 'check', domains, metadataUrl } : { kind: 'check', domains };
+}
+
+/**
+ * Parses a message, case-insensitively, after Teams markup is removed:
+ * `check fedtrust <domain>…`, `check <domain>…`, `check fedtrust <domain> metadata <https-url>`,
+ * `check fedtrust all`, `help`. Anything else is unknown (the bot answers with help).
+ */
+export function parseCommand(text: string): Command {
+  const words = plainText(text).split(' ').filter(Boolean);
+  const [first, ...args] = words;
+  const verb = first?.toLowerCase();
+  if (verb === undefined) return { kind: 'unknown' };
+  if (verb === 'help' || verb === '?' || verb === '/help') return { kind: 'help' };
+  if (verb === 'check') return parseCheck(args);
+  if (LATER.has(verb)) return { kind: 'not-yet', command: verb };
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,79 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
+import type { Logger } from 'pino';
+import type * as restify from 'restify';
+import { CardTemplates } from '../cards/card-templates';
+import { renderMessageCard } from '../cards/other-cards';
+import type { CheckDependencies } from '../checks/check-domain';
+import type { Settings } from '../config';
+import { makeServer } from '../server';
+import { BackgroundWork } from './background-work';
+import { FedtrustBot } from './fedtrust-bot';
+import { attachment } from './handlers/check-handler';
+
+export interface BotAppOptions {
+  settings: Settings;
+  logger: Logger;
+  checks: CheckDependencies;
+  version: string;
+  templates?: CardTemplates;
+  clock?: () => Date;
+  fastReplyMs?: number;
+}
+
+export interface BotApp {
+  server: restify.Server;
+  adapter: CloudAdapter;
+  background: BackgroundWork;
+}
+
+/**
+ * Wires the Bot Framework adapter (CloudAdapter with the Bot Framework's own settings), the bot and the
+ * HTTP server. Keeping botbuilder behind this and src/bot makes a later move to the Agents SDK contained.
+ */
+export function createBotApp(options: BotAppOptions): BotApp {
+  const { settings, logger } = options;
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: settings.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: settings.MicrosoftAppPassword ?? '',
+    // Local mode has no identity at all; the Bot Framework only accepts that as MultiTenant.
+    MicrosoftAppType: settings.localMode ? 'MultiTenant' : settings.MicrosoftAppType,
+    MicrosoftAppTenantId: settings.MicrosoftAppTenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  const templates = options.templates ?? new CardTemplates();
+  adapter.onTurnError = async (turn, error) => {
+    logger.error(
+      { err: error, activity: turn.activity.type, conversation: turn.activity.conversation?.id },
+      'turn failed',
+    );
+    const card = renderMessageCard(
+      templates,
+      'Something went wrong',
+      [
+        'The error was logged. Try again in a minute; if it keeps failing, tell whoever runs this bot.',
+      ],
+      'attention',
+    );
+    await turn.sendActivity(MessageFactory.attachment(attachment(card))).catch(() => undefined);
+  };
+  const background = new BackgroundWork((error) =>
+    logger.error({ err: error }, 'background work failed'),
+  );
+  const bot = new FedtrustBot({
+    settings,
+    checks: options.checks,
+    templates,
+    clock: options.clock ?? (() => new Date()),
+    logger,
+    version: options.version,
+    background,
+    fastReplyMs: options.fastReplyMs ?? 2500,
+    continueConversation: (reference, logic) =>
+      adapter.continueConversationAsync(settings.MicrosoftAppId ?? '', reference, logic),
+  });
+  return {
+    server: makeServer({ adapter, bot, logger, version: options.version }),
+    adapter,
+    background,
+  };
+}

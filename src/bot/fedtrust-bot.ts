@@ -1,0 +1,114 @@
+import {
+  MessageFactory,
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from 'botbuilder';
+import { renderHelpCard, renderMessageCard } from '../cards/other-cards';
+import type { BotContext } from './bot-context';
+import { footer } from './bot-context';
+import { parseCommand } from './command-parser';
+import { handleCardAction, invokeResponse } from './handlers/card-actions';
+import { handleCheckAll } from './handlers/check-all-handler';
+import { attachment, handleCheck } from './handlers/check-handler';
+import { isTenantAllowed, tenantOf } from './tenant-policy';
+
+const REFUSAL = 'This fedtrust bot is not available to your organization.';
+
+/**
+ * The Teams activity handler: routes messages to one handler per command and card verbs to one
+ * handler per verb. Works in personal chat, group chat and channels (the @mention is stripped).
+ */
+export class FedtrustBot extends TeamsActivityHandler {
+  constructor(private readonly ctx: BotContext) {
+    super();
+    this.onMessage(async (turn, next) => {
+      await this.message(turn);
+      await next();
+    });
+    this.onMembersAdded(async (turn, next) => {
+      const botAdded = turn.activity.membersAdded?.some((m) => m.id === turn.activity.recipient.id);
+      if (botAdded && this.allowed(turn))
+        await this.reply(
+          turn,
+          renderHelpCard(this.ctx.templates, footer(this.ctx, this.ctx.clock())),
+        );
+      await next();
+    });
+  }
+
+  private allowed(turn: TurnContext): boolean {
+    return isTenantAllowed(tenantOf(turn.activity), this.ctx.settings);
+  }
+
+  private async reply(turn: TurnContext, card: object): Promise<void> {
+    await turn.sendActivity(MessageFactory.attachment(attachment(card as Record<string, unknown>)));
+  }
+
+  private async message(turn: TurnContext): Promise<void> {
+    if (!this.allowed(turn)) {
+      this.ctx.logger.warn(
+        { tenant: tenantOf(turn.activity) },
+        'activity from a tenant that is not allowed',
+      );
+      await turn.sendActivity(REFUSAL);
+      return;
+    }
+    const value = turn.activity.value as
+      { verb?: unknown; action?: { verb?: unknown } } | undefined;
+    if (value && !turn.activity.text) {
+      // Action.Submit fallback of older clients: the same verbs as Action.Execute, answered with a new card.
+      const verb = typeof value.verb === 'string' ? value.verb : undefined;
+      await this.reply(turn, await handleCardAction(this.ctx, turn, verb, value));
+      return;
+    }
+    const command = parseCommand(turn.activity.text ?? '');
+    switch (command.kind) {
+      case 'check':
+        return handleCheck(this.ctx, turn, command.domains, command.metadataUrl);
+      case 'check-all':
+        return handleCheckAll(this.ctx, turn);
+      case 'invalid':
+        return this.reply(
+          turn,
+          renderMessageCard(
+            this.ctx.templates,
+            'I could not run that',
+            [command.reason],
+            'attention',
+          ),
+        );
+      case 'not-yet':
+        return this.reply(
+          turn,
+          renderMessageCard(
+            this.ctx.templates,
+            `${command.command} is not available yet`,
+            [
+              'Watching domains, alerts, settings and the Exchange checks arrive in the next release of fedtrust. Type help for what works now.',
+            ],
+            'warning',
+          ),
+        );
+      case 'help':
+      case 'unknown':
+        return this.reply(
+          turn,
+          renderHelpCard(this.ctx.templates, footer(this.ctx, this.ctx.clock())),
+        );
+    }
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    turn: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (!this.allowed(turn)) {
+      return invokeResponse(renderMessageCard(this.ctx.templates, REFUSAL, [], 'attention'));
+    }
+    const verb =
+      typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : undefined;
+    return invokeResponse(await handleCardAction(this.ctx, turn, verb, invokeValue?.action?.data));
+  }
+}

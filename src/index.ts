@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBotApp } from './bot/create-bot-app';
+import { createCheckDependencies } from './checks/check-services';
+import { loadSettings } from './config';
+import { isAppError } from './errors';
+import { createLogger } from './logger';
+import { start } from './server';
+
+const VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** Composition root: settings → adapters → bot → server (DESIGN §5). */
+async function main(): Promise<void> {
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+  let settings;
+  try {
+    settings = loadSettings(process.env, { server: true });
+  } catch (error) {
+    if (!isAppError(error, 'CONFIG_INVALID')) throw error;
+    process.stderr.write(`fedtrust-bot: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const checks = createCheckDependencies(settings, `fedtrust-bot/${VERSION}`);
+  const app = createBotApp({ settings, logger, checks, version: VERSION });
+  const host = settings.localMode ? '127.0.0.1' : '0.0.0.0';
+  if (settings.localMode) {
+    logger.warn(
+      'local mode: MicrosoftAppId is empty, so incoming requests are not authenticated; listening on 127.0.0.1 only',
+    );
+  }
+  if (!settings.graph)
+    logger.warn("Graph is not configured: checks run without Entra's side and say so");
+  const port = await start(app.server, settings.PORT, host);
+  logger.info(
+    { port, host, version: VERSION },
+    `fedtrust-bot listening on http://${host}:${port}/api/messages`,
+  );
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing started work');
+    app.server.close();
+    void app.background.drain().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

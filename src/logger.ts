@@ -1,0 +1,20 @@
+import pino, { type Logger } from 'pino';
+
+/** Structured logs; secrets never reach them (STYLE.md: redaction at the source). */
+export function createLogger(level = 'info'): Logger {
+  return pino({
+    level,
+    base: { app: 'fedtrust-bot' },
+    redact: {
+      paths: [
+        '*.MicrosoftAppPassword',
+        '*.GRAPH_CLIENT_SECRET',
+        '*.COLLECTOR_TOKEN',
+        '*.METRICS_TOKEN',
+        'req.headers.authorization',
+        '*.headers.authorization',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

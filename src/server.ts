@@ -1,0 +1,52 @@
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Logger } from 'pino';
+import * as restify from 'restify';
+
+export interface ServerOptions {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  version: string;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** The HTTP surface (DESIGN §2): Bot Framework messages and health. Built here, started by start(). */
+export function makeServer(options: ServerOptions): restify.Server {
+  const server = restify.createServer({ name: 'fedtrust-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    await options.adapter.process(req, res, (turn) => options.bot.run(turn));
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok', version: options.version });
+    next();
+  });
+  server.on(
+    'restifyError',
+    (
+      req: restify.Request,
+      _res: restify.Response,
+      err: Error & { statusCode?: number },
+      callback: () => void,
+    ) => {
+      options.logger.warn(
+        { path: req.path(), status: err.statusCode, err: err.message },
+        'request refused',
+      );
+      callback();
+    },
+  );
+  return server;
+}
+
+/** Listens on host:port; resolves with the bound port (0 picks a free one, for tests). */
+export function start(server: restify.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

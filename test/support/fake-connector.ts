@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  /** The activity id this connector answered with. */
+  responseId?: string;
+}
+
+/**
+ * A Bot Connector stand-in on 127.0.0.1: records what the bot sends (new activities, replies, updates)
+ * and answers like Teams, with activity ids. Point an activity's serviceUrl at `url`.
+ */
+export class FakeConnector {
+  readonly calls: ConnectorCall[] = [];
+  private server?: Server;
+  private nextId = 1;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+        const updated = /\/activities\/([^/]+)$/.exec(req.url ?? '');
+        const id =
+          req.method === 'PUT' && updated
+            ? decodeURIComponent(updated[1]!)
+            : `activity-${this.nextId++}`;
+        this.calls.push({ method: req.method ?? '', path: req.url ?? '', body, responseId: id });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  /** Messages the bot posted (not typing indicators), in order. */
+  messages(): ConnectorCall[] {
+    return this.calls.filter((c) => c.method === 'POST' && c.body.type === 'message');
+  }
+
+  updates(): ConnectorCall[] {
+    return this.calls.filter((c) => c.method === 'PUT');
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  close(): Promise<void> {
+    this.server?.closeAllConnections();
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** The card JSON of a posted or updated activity. */
+export function cardOf(call: ConnectorCall | undefined): Record<string, unknown> | undefined {
+  const attachments = call?.body.attachments as
+    { contentType: string; content: Record<string, unknown> }[] | undefined;
+  return attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    ?.content;
+}
+
+export function cardTitle(call: ConnectorCall | undefined): string {
+  const body = cardOf(call)?.body as { items?: { text?: string }[] }[] | undefined;
+  return body?.[0]?.items?.[0]?.text ?? '';
+}
