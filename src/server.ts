@@ -1,6 +1,7 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import * as restify from 'restify';
+import { PAGES } from './pages/pages';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -22,6 +23,16 @@ export function makeServer(options: ServerOptions): restify.Server {
     res.send(200, { status: 'ok', version: options.version });
     next();
   });
+  for (const [path, html] of Object.entries(PAGES)) {
+    server.get(path, (_req, res, next) => {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      });
+      res.end(html);
+      next();
+    });
+  }
   server.on(
     'restifyError',
     (
