@@ -69,10 +69,6 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     command: 'check fedtrust all',
     meaning: 'every federated domain of the tenant, one summary card (needs Graph)',
   },
-  {
-    command: 'check mfg',
-    meaning: 'Microsoft Federation Gateway certificates (Exchange hybrid free/busy)',
-  },
   { command: 'help', meaning: 'this card' },
 ];
 
@@ -80,7 +76,8 @@ export function renderHelpCard(templates: CardTemplates, footer: string): Adapti
   return templates.expand('help', {
     intro:
       "Compares your IdP's token-signing certificates with what Microsoft Entra ID trusts and says what will break, when, and the exact fix.",
-    commands: COMMANDS.map((c) => ({ command: cardText(c.command), meaning: cardText(c.meaning) })),
+    // Our own text: not escaped (escaping is for what others control).
+    commands: COMMANDS,
     footer,
   });
 }

@@ -84,7 +84,7 @@ export interface TestServer {
 /** A real HTTPS server on 127.0.0.1 with a certificate from the test CA. */
 export async function startHttpsServer(
   handler: Handler,
-  options: { hosts?: string[]; notAfter?: Date } = {},
+  options: { hosts?: string[]; notAfter?: Date; port?: number } = {},
 ): Promise<TestServer> {
   const tls = await issueServerCert(options.hosts ?? ['localhost', '127.0.0.1'], {
     notAfter: options.notAfter,
@@ -95,7 +95,7 @@ export async function startHttpsServer(
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     server,

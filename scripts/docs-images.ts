@@ -1,0 +1,24 @@
+/** `npm run docs:images`: copies the card and Playground screenshots the tests made into docs/images. */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const pictures = [
+  'cards/check-ok.png',
+  'cards/check-warning.png',
+  'cards/check-worst-case.png',
+  'cards/summary-50.png',
+  'cards/help.png',
+  'cards/error.png',
+  'e2e/playground-check.png',
+];
+mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+for (const picture of pictures) {
+  const from = join(root, 'test-output', picture);
+  if (!existsSync(from)) {
+    process.stderr.write(`missing ${from}: run npm test first\n`);
+    process.exitCode = 1;
+    continue;
+  }
+  copyFileSync(from, join(root, 'docs', 'images', picture.replace('/', '-')));
+}

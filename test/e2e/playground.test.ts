@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, TEST_OUTPUT } from '../support/card-renderer';
+import { readFixture } from '../support/fixtures';
+import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
+
+/**
+ * The way a person uses it: the bot process, Microsoft 365 Agents Playground (offline), and the
+ * Playground UI in headless Chromium — type `check fedtrust …`, see the card, press Re-check.
+ */
+requireTestCa();
+jest.setTimeout(120_000);
+
+const root = join(__dirname, '..', '..');
+const processes: ChildProcess[] = [];
+let idp: TestServer;
+let browser: Browser;
+let page: Page;
+let playgroundUrl: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0 && code !== 143)
+      process.stderr.write(`${args.join(' ')} exited ${code}:\n${log}\n`);
+  });
+  processes.push(child);
+  return child;
+}
+
+async function waitFor(url: string, expected: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const body = await fetch(url).then(
+      (r) => r.text(),
+      () => '',
+    );
+    if (body.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} never answered ${expected}`);
+}
+
+beforeAll(async () => {
+  const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
+  idp = await startHttpsServer(
+    (_req, res) => {
+      res.end(xml);
+    },
+    { hosts: ['localhost'] },
+  );
+  const botPort = await freePort();
+  const playgroundPort = await freePort();
+  run(['--import', 'tsx', 'src/index.ts'], {
+    PORT: String(botPort),
+    OUTBOUND_ALLOW_PRIVATE: 'localhost',
+    LOG_LEVEL: 'warn',
+    MicrosoftAppId: '',
+    NODE_ENV: 'development',
+  });
+  await waitFor(`http://127.0.0.1:${botPort}/healthz`, '"ok"');
+  run(
+    [
+      require.resolve('@microsoft/m365agentsplayground/cli.js'),
+      'start',
+      '-e',
+      `http://127.0.0.1:${botPort}/api/messages`,
+      '-c',
+      'msteams',
+      '--disable-telemetry',
+      '-p',
+      String(playgroundPort),
+    ],
+    { TEAMSAPPTESTER_BROWSER: 'none' },
+  );
+  playgroundUrl = `http://localhost:${playgroundPort}`;
+  await waitFor(`${playgroundUrl}/_debug/ping`, 'pong');
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const child of processes) child.kill('SIGTERM');
+  await idp?.close();
+});
+
+it('lets a person check a domain in the Playground and press Re-check', async () => {
+  await page.goto(playgroundUrl);
+  await page
+    .getByText('fedtrust — keeps federation trusts from breaking')
+    .first()
+    .waitFor({ timeout: 30_000 });
+  const metadata = `https://localhost:${idp.port}/FederationMetadata/2007-06/FederationMetadata.xml`;
+  const box = page.locator('[role="textbox"]').first();
+  await box.click();
+  await box.fill(`check fedtrust contoso.com metadata ${metadata}`);
+  await box.press('Enter');
+  const title = page.getByText('contoso.com — OK');
+  await title.first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-check.png') });
+
+  await page.getByRole('button', { name: 'Re-check' }).last().click();
+  // The Playground logs each activity it sends; the Action.Execute invoke must come back 200.
+  await page
+    .getByText(/invoke 200/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await expect(title.first().isVisible()).resolves.toBe(true);
+  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-recheck.png') });
+});
