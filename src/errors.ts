@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   GRAPH_AUTH_FAILED: 'The app could not sign in to Microsoft Graph.',
   REALM_DISCOVERY_FAILED: 'Realm discovery failed.',
   FILE_UNREADABLE: 'The file could not be read.',
+  STORE_FAILED: 'The store could not be read or written.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

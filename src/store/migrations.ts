@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The schema's history. Written with Kysely's schema builder only, so the same migrations run on SQLite
+ * and PostgreSQL; never edit an applied migration, add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-22-001-initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('reference_json', 'text', (c) => c.notNull())
+        .addColumn('scope', 'varchar(32)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)')
+        .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('lead_days', 'integer')
+        .addColumn('oncall', 'varchar(256)')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('watches')
+        .addColumn('conversation_id', 'varchar(512)', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('domain', 'varchar(253)', (c) => c.notNull())
+        .addColumn('metadata_url', 'varchar(2048)')
+        .addColumn('created_by', 'varchar(256)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('watches_pk', ['conversation_id', 'domain'])
+        .execute();
+      await db.schema.createIndex('watches_domain').on('watches').column('domain').execute();
+      await db.schema
+        .createTable('domain_facts')
+        .addColumn('domain', 'varchar(253)', (c) => c.primaryKey())
+        .addColumn('auto_rollover', 'integer')
+        .addColumn('set_by', 'varchar(256)')
+        .addColumn('set_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('assessments')
+        .addColumn('domain', 'varchar(253)', (c) => c.primaryKey())
+        .addColumn('checked_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('idp_key', 'varchar(4096)')
+        .addColumn('assessment_json', 'text', (c) => c.notNull())
+        .addColumn('entra_json', 'text')
+        .addColumn('failed_sweeps', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('certificate_history')
+        .addColumn('idp_key', 'varchar(4096)', (c) => c.notNull())
+        .addColumn('thumbprint', 'varchar(40)', (c) => c.notNull())
+        .addColumn('first_seen', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('certificate_history_pk', ['idp_key', 'thumbprint'])
+        .execute();
+      await db.schema
+        .createTable('alerts')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('key', 'varchar(4200)', (c) => c.notNull())
+        .addColumn('idp_key', 'varchar(4096)', (c) => c.notNull())
+        .addColumn('code', 'varchar(64)', (c) => c.notNull())
+        .addColumn('thumbprint', 'varchar(40)', (c) => c.notNull())
+        .addColumn('severity', 'varchar(16)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('domains_json', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('remedy', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('last_notified_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('snoozed_until', 'varchar(32)')
+        .addColumn('acknowledged_by', 'varchar(256)')
+        .addColumn('acknowledged_by_aad', 'varchar(64)')
+        .addColumn('acknowledged_at', 'varchar(32)')
+        .addColumn('resolved_at', 'varchar(32)')
+        .execute();
+      // One live alert per (IdP, certificate, rule): enforced by the database, not by timing (DESIGN §7).
+      await db.schema
+        .createIndex('alerts_one_live_per_key')
+        .on('alerts')
+        .column('key')
+        .unique()
+        .where(sql.ref('state'), '<>', 'resolved')
+        .execute();
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('alert_id', 'varchar(64)', (c) =>
+          c.notNull().references('alerts.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', 'varchar(512)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('activity_id', 'varchar(256)')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('sent_at', 'varchar(32)')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('deliveries_pending')
+        .on('deliveries')
+        .columns(['state', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('actor', 'varchar(256)')
+        .addColumn('action', 'varchar(64)', (c) => c.notNull())
+        .addColumn('target', 'varchar(512)')
+        .addColumn('detail_json', 'text')
+        .execute();
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('holder', 'varchar(256)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

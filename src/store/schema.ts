@@ -1,0 +1,86 @@
+/** One schema for SQLite and PostgreSQL: dates are ISO 8601 UTC text, booleans 0/1, JSON as text. */
+export interface Database {
+  conversations: {
+    id: string;
+    reference_json: string;
+    scope: string;
+    tenant_id: string | null;
+    active: number;
+    lead_days: number | null;
+    oncall: string | null;
+    updated_at: string;
+  };
+  watches: {
+    conversation_id: string;
+    domain: string;
+    metadata_url: string | null;
+    created_by: string | null;
+    created_at: string;
+  };
+  domain_facts: {
+    domain: string;
+    auto_rollover: number | null;
+    set_by: string | null;
+    set_at: string;
+  };
+  assessments: {
+    domain: string;
+    checked_at: string;
+    status: string;
+    idp_key: string | null;
+    assessment_json: string;
+    entra_json: string | null;
+    failed_sweeps: number;
+  };
+  certificate_history: {
+    idp_key: string;
+    thumbprint: string;
+    first_seen: string;
+  };
+  alerts: {
+    id: string;
+    key: string;
+    idp_key: string;
+    code: string;
+    thumbprint: string;
+    severity: string;
+    state: string;
+    domains_json: string;
+    message: string;
+    remedy: string;
+    opened_at: string;
+    updated_at: string;
+    last_notified_at: string;
+    snoozed_until: string | null;
+    acknowledged_by: string | null;
+    acknowledged_by_aad: string | null;
+    acknowledged_at: string | null;
+    resolved_at: string | null;
+  };
+  deliveries: {
+    id: string;
+    alert_id: string;
+    conversation_id: string;
+    kind: string;
+    state: string;
+    activity_id: string | null;
+    attempts: number;
+    next_attempt_at: string;
+    created_at: string;
+    sent_at: string | null;
+    error: string | null;
+  };
+  audit_log: {
+    id: string;
+    at: string;
+    actor: string | null;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  };
+  leases: {
+    name: string;
+    holder: string;
+    expires_at: string;
+  };
+}

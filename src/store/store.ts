@@ -1,0 +1,126 @@
+import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
+import type { Status } from '../engine/types';
+
+/** A Teams conversation the bot can post to later (proactive), from its saved reference. */
+export interface ConversationRecord {
+  id: string;
+  /** botbuilder's ConversationReference, as JSON. */
+  reference: Record<string, unknown>;
+  scope: 'personal' | 'groupChat' | 'channel';
+  tenantId?: string;
+  active: boolean;
+  leadDays?: number;
+  oncall?: string;
+}
+
+export interface WatchRecord {
+  conversationId: string;
+  domain: string;
+  metadataUrl?: string;
+  createdBy?: string;
+  createdAt: Date;
+}
+
+export interface StoredAssessment {
+  domain: string;
+  checkedAt: Date;
+  status: Status;
+  idpKey?: string;
+  /** The engine's Assessment, as JSON. */
+  assessment: unknown;
+  /** Entra's federation configuration at that check (change detection, rule 13). */
+  entra?: unknown;
+  failedSweeps: number;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  alertId: string;
+  conversationId: string;
+  /** post: a new message (thread); update: edit the posted card; reply: a reply in the alert's thread. */
+  kind: 'post' | 'update' | 'reply';
+  state: 'pending' | 'sent' | 'failed';
+  activityId?: string;
+  attempts: number;
+  nextAttemptAt: Date;
+}
+
+export interface AuditEntry {
+  at: Date;
+  actor?: string;
+  action: string;
+  target?: string;
+  detail?: unknown;
+}
+
+/**
+ * The persistence port (DESIGN §5, §7). One contract test-suite runs against every implementation
+ * (SQLite now, PostgreSQL next), so the bot behaves the same on both.
+ */
+export interface Store {
+  upsertConversation(record: ConversationRecord, now: Date): Promise<void>;
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  setConversationActive(id: string, active: boolean, now: Date): Promise<void>;
+
+  addWatch(watch: WatchRecord): Promise<'added' | 'updated'>;
+  removeWatch(conversationId: string, domain: string): Promise<boolean>;
+  listWatches(conversationId: string): Promise<WatchRecord[]>;
+  /** Every watch of an active conversation (the sweep's work list). */
+  listActiveWatches(): Promise<WatchRecord[]>;
+
+  setAutoRollover(
+    domain: string,
+    value: boolean | undefined,
+    by: string | undefined,
+    now: Date,
+  ): Promise<void>;
+  getAutoRollover(domain: string): Promise<boolean | undefined>;
+
+  saveAssessment(record: StoredAssessment): Promise<void>;
+  getAssessment(domain: string): Promise<StoredAssessment | undefined>;
+
+  /** Records thumbprints seen for an IdP; returns those seen for the first time. */
+  recordCertificates(idpKey: string, thumbprints: string[], now: Date): Promise<string[]>;
+  certificateHistory(
+    idpKey: string,
+  ): Promise<{ firstSeen: Record<string, string>; published: string[] }>;
+
+  listLiveAlerts(idpKeys?: string[]): Promise<AlertRecord[]>;
+  getAlert(
+    id: string,
+  ): Promise<
+    | (AlertRecord & { acknowledgedBy?: string; acknowledgedAt?: Date; resolvedAt?: Date })
+    | undefined
+  >;
+  /**
+   * Applies a sweep's transitions and queues their deliveries to every conversation watching an
+   * affected domain, in one transaction: written before anything is sent (the outbox).
+   */
+  applyAlertTransitions(transitions: AlertTransition[], now: Date): Promise<void>;
+  acknowledgeAlert(
+    id: string,
+    by: { name: string; aadObjectId?: string },
+    now: Date,
+  ): Promise<'acknowledged' | 'already' | 'resolved' | 'unknown'>;
+  snoozeAlert(
+    id: string,
+    by: string,
+    until: Date,
+    now: Date,
+  ): Promise<'snoozed' | 'resolved' | 'unknown'>;
+
+  pendingDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
+  markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void>;
+  markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
+  /** The activity id of the alert's card in a conversation (to update it in place, to reply to it). */
+  postedActivityId(alertId: string, conversationId: string): Promise<string | undefined>;
+
+  audit(entry: AuditEntry): Promise<void>;
+  auditTrail(target: string): Promise<AuditEntry[]>;
+
+  /** A lease several processes compete for (one sweep at a time); expired leases are taken over. */
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,274 @@
+import { alertKey, type AlertTransition } from '../../src/engine/alert-plan';
+import type { Store } from '../../src/store/store';
+
+const NOW = new Date('2026-11-22T10:00:00Z');
+const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+const IDP =
+  'http://fs.contoso.com/adfs/services/trust|https://fs.contoso.com/FederationMetadata/2007-06/FederationMetadata.xml';
+
+function conversation(id: string, active = true) {
+  return {
+    id,
+    reference: { conversation: { id }, serviceUrl: 'https://smba.example/' },
+    scope: 'channel' as const,
+    tenantId: 't1',
+    active,
+  };
+}
+
+function open(domains: string[], severity: 'warning' | 'critical' = 'warning'): AlertTransition {
+  return {
+    kind: 'open',
+    key: alertKey(IDP, 'AB', 'NEXT_CERT_NOT_IN_ENTRA'),
+    idpKey: IDP,
+    code: 'NEXT_CERT_NOT_IN_ENTRA',
+    thumbprint: 'AB',
+    severity,
+    domains,
+    message: 'Entra lacks the next certificate',
+    remedy: 'Update-Mg…',
+  };
+}
+
+/** One behaviour for every Store implementation (SQLite now, PostgreSQL next). */
+export function describeStoreContract(name: string, openStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await openStore();
+    });
+    afterEach(() => store.close());
+
+    it('saves conversations and deactivates them', async () => {
+      await store.upsertConversation(conversation('c1'), NOW);
+      await store.upsertConversation({ ...conversation('c1'), leadDays: 14, oncall: '@sre' }, NOW);
+      expect(await store.getConversation('c1')).toMatchObject({
+        id: 'c1',
+        scope: 'channel',
+        tenantId: 't1',
+        active: true,
+        leadDays: 14,
+        oncall: '@sre',
+      });
+      await store.setConversationActive('c1', false, NOW);
+      expect((await store.getConversation('c1'))?.active).toBe(false);
+      expect(await store.getConversation('nope')).toBeUndefined();
+    });
+
+    it('adds, updates, lists and removes watches; the sweep sees active conversations only', async () => {
+      await store.upsertConversation(conversation('c1'), NOW);
+      await store.upsertConversation(conversation('c2', false), NOW);
+      expect(
+        await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW }),
+      ).toBe('added');
+      expect(
+        await store.addWatch({
+          conversationId: 'c1',
+          domain: 'contoso.com',
+          metadataUrl: 'https://idp/md.xml',
+          createdAt: NOW,
+        }),
+      ).toBe('updated');
+      await store.addWatch({ conversationId: 'c2', domain: 'fabrikam.com', createdAt: NOW });
+      expect(await store.listWatches('c1')).toMatchObject([
+        { domain: 'contoso.com', metadataUrl: 'https://idp/md.xml' },
+      ]);
+      expect((await store.listActiveWatches()).map((w) => w.domain)).toEqual(['contoso.com']);
+      expect(await store.removeWatch('c1', 'contoso.com')).toBe(true);
+      expect(await store.removeWatch('c1', 'contoso.com')).toBe(false);
+    });
+
+    it('remembers the auto-rollover answer per domain', async () => {
+      expect(await store.getAutoRollover('contoso.com')).toBeUndefined();
+      await store.setAutoRollover('contoso.com', false, 'Ada', NOW);
+      expect(await store.getAutoRollover('contoso.com')).toBe(false);
+      await store.setAutoRollover('contoso.com', undefined, 'Ada', NOW);
+      expect(await store.getAutoRollover('contoso.com')).toBeUndefined();
+    });
+
+    it('keeps the last assessment per domain', async () => {
+      await store.saveAssessment({
+        domain: 'contoso.com',
+        checkedAt: NOW,
+        status: 'ok',
+        idpKey: IDP,
+        assessment: { a: 1 },
+        failedSweeps: 0,
+      });
+      await store.saveAssessment({
+        domain: 'contoso.com',
+        checkedAt: later(60),
+        status: 'warning',
+        idpKey: IDP,
+        assessment: { a: 2 },
+        entra: { issuerUri: 'x' },
+        failedSweeps: 1,
+      });
+      expect(await store.getAssessment('contoso.com')).toEqual({
+        domain: 'contoso.com',
+        checkedAt: later(60),
+        status: 'warning',
+        idpKey: IDP,
+        assessment: { a: 2 },
+        entra: { issuerUri: 'x' },
+        failedSweeps: 1,
+      });
+    });
+
+    it('records when each certificate was first seen, once', async () => {
+      expect(await store.recordCertificates(IDP, ['AA', 'BB'], NOW)).toEqual(['AA', 'BB']);
+      expect(await store.recordCertificates(IDP, ['BB', 'CC'], later(60))).toEqual(['CC']);
+      const history = await store.certificateHistory(IDP);
+      expect(history.firstSeen).toEqual({
+        AA: NOW.toISOString(),
+        BB: NOW.toISOString(),
+        CC: later(60).toISOString(),
+      });
+    });
+
+    it('opens an alert and queues one post per watching conversation, in one transaction', async () => {
+      for (const id of ['c1', 'c2', 'c3'])
+        await store.upsertConversation(conversation(id, id !== 'c3'), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c2', domain: 'eu.contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c3', domain: 'contoso.com', createdAt: NOW });
+      await store.applyAlertTransitions([open(['contoso.com', 'eu.contoso.com'])], NOW);
+      const [alert] = await store.listLiveAlerts([IDP]);
+      expect(alert).toMatchObject({
+        severity: 'warning',
+        state: 'open',
+        domains: ['contoso.com', 'eu.contoso.com'],
+      });
+      const pending = await store.pendingDeliveries(NOW, 10);
+      expect(pending.map((d) => [d.conversationId, d.kind])).toEqual([
+        ['c1', 'post'],
+        ['c2', 'post'],
+      ]);
+    });
+
+    it('enforces one live alert per (IdP, certificate, rule) in the database', async () => {
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await expect(store.applyAlertTransitions([open(['contoso.com'])], NOW)).rejects.toThrow();
+      expect(await store.listLiveAlerts()).toHaveLength(1);
+    });
+
+    it('updates posted cards and replies when an alert rises, escalates and resolves', async () => {
+      await store.upsertConversation(conversation('c1'), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      const [post] = await store.pendingDeliveries(NOW, 10);
+      await store.markDelivered(post!.id, 'activity-9', NOW);
+      const id = (await store.listLiveAlerts())[0]!.id;
+      expect(await store.postedActivityId(id, 'c1')).toBe('activity-9');
+      await store.applyAlertTransitions(
+        [
+          {
+            kind: 'raise',
+            alertId: id,
+            severity: 'critical',
+            domains: ['contoso.com'],
+            message: 'now critical',
+            remedy: 'r',
+          },
+        ],
+        later(1),
+      );
+      expect((await store.pendingDeliveries(later(1), 10)).map((d) => d.kind)).toEqual([
+        'update',
+        'reply',
+      ]);
+      expect(await store.getAlert(id)).toMatchObject({
+        severity: 'critical',
+        state: 'open',
+        message: 'now critical',
+        lastNotifiedAt: later(1),
+      });
+      await store.applyAlertTransitions([{ kind: 'escalate', alertId: id }], later(2));
+      await store.applyAlertTransitions([{ kind: 'resolve', alertId: id }], later(3));
+      expect((await store.pendingDeliveries(later(3), 10)).map((d) => d.kind)).toEqual([
+        'update',
+        'reply',
+        'reply',
+        'update',
+      ]);
+      expect(await store.getAlert(id)).toMatchObject({ state: 'resolved', resolvedAt: later(3) });
+      expect(await store.listLiveAlerts()).toEqual([]);
+    });
+
+    it('acknowledges once, everywhere, and refuses resolved or unknown alerts', async () => {
+      await store.upsertConversation(conversation('c1'), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.applyAlertTransitions([open(['contoso.com'], 'critical')], NOW);
+      const id = (await store.listLiveAlerts())[0]!.id;
+      expect(
+        await store.acknowledgeAlert(id, { name: 'Ada', aadObjectId: 'aad-1' }, later(5)),
+      ).toBe('acknowledged');
+      expect(await store.acknowledgeAlert(id, { name: 'Bob' }, later(6))).toBe('already');
+      expect(await store.auditTrail(id)).toMatchObject([
+        { actor: 'Ada', action: 'acknowledge', detail: { aadObjectId: 'aad-1' } },
+      ]);
+      expect(await store.getAlert(id)).toMatchObject({
+        state: 'acknowledged',
+        acknowledgedBy: 'Ada',
+        acknowledgedAt: later(5),
+      });
+      expect(await store.acknowledgeAlert('nope', { name: 'Ada' }, NOW)).toBe('unknown');
+      await store.applyAlertTransitions([{ kind: 'resolve', alertId: id }], later(7));
+      expect(await store.acknowledgeAlert(id, { name: 'Ada' }, later(8))).toBe('resolved');
+      expect(await store.snoozeAlert(id, 'Ada', later(60 * 24), later(8))).toBe('resolved');
+    });
+
+    it('snoozes an alert until a time and audits it', async () => {
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      const id = (await store.listLiveAlerts())[0]!.id;
+      expect(await store.snoozeAlert(id, 'Ada', later(60 * 24), NOW)).toBe('snoozed');
+      expect(await store.getAlert(id)).toMatchObject({
+        state: 'snoozed',
+        snoozedUntil: later(60 * 24),
+      });
+      expect(await store.auditTrail(id)).toMatchObject([{ actor: 'Ada', action: 'snooze' }]);
+    });
+
+    it('retries a failed delivery later and gives up when told to', async () => {
+      await store.upsertConversation(conversation('c1'), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      const [d] = await store.pendingDeliveries(NOW, 10);
+      await store.markDeliveryFailed(d!.id, 'HTTP 429', later(1));
+      expect(await store.pendingDeliveries(NOW, 10)).toEqual([]);
+      expect(await store.pendingDeliveries(later(1), 10)).toMatchObject([
+        { id: d!.id, attempts: 1 },
+      ]);
+      await store.markDeliveryFailed(d!.id, 'HTTP 403', undefined);
+      expect(await store.pendingDeliveries(later(60), 10)).toEqual([]);
+    });
+
+    it('keeps an audit trail per target', async () => {
+      await store.audit({
+        at: NOW,
+        actor: 'Ada',
+        action: 'watch',
+        target: 'contoso.com',
+        detail: { conversation: 'c1' },
+      });
+      expect(await store.auditTrail('contoso.com')).toEqual([
+        {
+          at: NOW,
+          actor: 'Ada',
+          action: 'watch',
+          target: 'contoso.com',
+          detail: { conversation: 'c1' },
+        },
+      ]);
+    });
+
+    it('grants a lease to one holder at a time and lets an expired one be taken over', async () => {
+      expect(await store.acquireLease('sweep', 'a', 60_000, NOW)).toBe(true);
+      expect(await store.acquireLease('sweep', 'b', 60_000, later(0.5))).toBe(false);
+      expect(await store.acquireLease('sweep', 'a', 60_000, later(0.5))).toBe(true);
+      expect(await store.acquireLease('sweep', 'b', 60_000, later(2))).toBe(true);
+      await store.releaseLease('sweep', 'b');
+      expect(await store.acquireLease('sweep', 'a', 60_000, later(2))).toBe(true);
+    });
+  });
+}
