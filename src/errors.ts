@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   REALM_DISCOVERY_FAILED: 'Realm discovery failed.',
   FILE_UNREADABLE: 'The file could not be read.',
   STORE_FAILED: 'The store could not be read or written.',
+  SWEEP_BUSY: 'Another sweep is running.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -134,6 +134,22 @@ export async function checkDomain(
   deps: CheckDependencies,
   request: CheckRequest,
 ): Promise<Assessment> {
+  return (await checkDomainDetailed(deps, request)).assessment;
+}
+
+/** A check, plus Entra's federation configuration as read (sweeps keep it to detect changes, rule 13). */
+export async function checkDomainDetailed(
+  deps: CheckDependencies,
+  request: CheckRequest,
+): Promise<{ assessment: Assessment; entra?: EntraFederation }> {
+  const assessment = await runCheck(deps, request);
+  return { assessment: assessment.result, entra: assessment.entra };
+}
+
+async function runCheck(
+  deps: CheckDependencies,
+  request: CheckRequest,
+): Promise<{ result: Assessment; entra?: EntraFederation }> {
   const explicit = request.metadataXml !== undefined || request.metadataUrl !== undefined;
   const [entraAnswer, realm] = await Promise.all([
     entraSide(deps, request),
@@ -153,7 +169,7 @@ export async function checkDomain(
     history: request.history,
     previousEntra: request.previousEntra,
   } as const;
-  if (entra.kind === 'not-federated') return assessDomain({ ...base, entra });
+  if (entra.kind === 'not-federated') return { result: assessDomain({ ...base, entra }) };
 
   let load: MetadataLoad | undefined;
   let passiveSignInUrl: string | undefined;
@@ -173,7 +189,7 @@ export async function checkDomain(
           ? `${request.domain} is a managed (cloud-only) domain: there is no federation trust to check.`
           : `${request.domain} is not registered with Microsoft Entra ID.`;
       entra = { kind: 'not-federated', detail };
-      return assessDomain({ ...base, entra });
+      return { result: assessDomain({ ...base, entra }) };
     }
     if (found.url) load = await deps.metadata.load(found.url);
     else if (found.problem) load = { ok: false, problem: found.problem };
@@ -183,7 +199,7 @@ export async function checkDomain(
     load && !load.ok
       ? { ...load.problem, failedSweepsInARow: request.failedSweepsInARow }
       : undefined;
-  return assessDomain({
+  const result = assessDomain({
     ...base,
     entra,
     metadata,
@@ -191,4 +207,5 @@ export async function checkDomain(
     passiveSignInUrl,
     tls: metadata?.tls ? { host: metadata.tls.host, notAfter: metadata.tls.notAfter } : undefined,
   });
+  return { result, entra: entra.kind === 'federated' ? entra.federation : undefined };
 }

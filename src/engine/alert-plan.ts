@@ -63,6 +63,11 @@ export interface AlertPlanInput {
   findings: SweptFinding[];
   /** IdPs whose state this sweep knows (alerts of other IdPs are left alone). */
   sweptIdpKeys: string[];
+  /**
+   * Swept IdPs whose metadata could not be read: only their reachability alerts can change; the others
+   * stay as they are (an outage says nothing about the certificates, and resolving would re-page later).
+   */
+  unreadableIdpKeys?: string[];
   /** Alerts not resolved yet. */
   alerts: AlertRecord[];
   escalateAfterHours: number;
@@ -131,12 +136,14 @@ export function planAlertTransitions(input: AlertPlanInput): AlertTransition[] {
   const { now } = input;
   const firing = firingByKey(input.findings);
   const swept = new Set(input.sweptIdpKeys);
+  const unreadable = new Set(input.unreadableIdpKeys ?? []);
   const transitions: AlertTransition[] = [];
   const known = new Set<string>();
   for (const alert of input.alerts) {
     if (alert.state === 'resolved' || !swept.has(alert.idpKey)) continue;
     known.add(alert.key);
     const now_ = firing.get(alert.key);
+    if (unreadable.has(alert.idpKey) && !alert.code.startsWith('METADATA_')) continue;
     if (!now_) {
       transitions.push({ kind: 'resolve', alertId: alert.id });
       continue;

@@ -345,6 +345,13 @@ describe('planAlertTransitions, rule by rule', () => {
     ]);
   });
 
+  it('leaves certificate alerts of an IdP whose metadata could not be read as they are', () => {
+    expect(plan([], [alert()], { unreadableIdpKeys: [IDP] })).toEqual([]);
+    expect(
+      plan([], [alert({ code: 'METADATA_UNREACHABLE' })], { unreadableIdpKeys: [IDP] }),
+    ).toEqual([{ kind: 'resolve', alertId: 'x' }]);
+  });
+
   it('resolves at the first sweep where the rule no longer fires, and leaves other IdPs alone', () => {
     expect(plan([], [alert()])).toEqual([{ kind: 'resolve', alertId: 'x' }]);
     expect(plan([], [alert()], { sweptIdpKeys: ['another-idp'] })).toEqual([]);

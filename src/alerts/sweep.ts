@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { checkDomainDetailed, type CheckDependencies } from '../checks/check-domain';
+import { planAlertTransitions, type SweptFinding } from '../engine/alert-plan';
+import type { EntraFederation } from '../engine/entra-federation';
+import type { Assessment } from '../engine/types';
+import { AppError } from '../errors';
+import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
+import type { Store, WatchRecord } from '../store/store';
+
+export const SWEEP_LEASE = 'sweep';
+/** A lease left by a killed sweep expires within this (DESIGN §7: within 60 s). */
+export const SWEEP_LEASE_MS = 60_000;
+const CONCURRENCY = 4;
+
+export interface SweepDependencies {
+  store: Store;
+  checks: CheckDependencies;
+  clock: () => Date;
+  logger: Logger;
+  escalateAfterHours: number;
+}
+
+export interface SweepResult {
+  domains: number;
+  results: Assessment[];
+  newCertificates: { idpKey: string; thumbprints: string[] }[];
+  transitions: number;
+}
+
+/**
+ * The IdP an assessment belongs to: entityID and metadata URL (DESIGN §4 "Alerts"). When the metadata
+ * could not be read the entityID is unknown: the IdP keeps the key it had (so its alerts can resolve
+ * when the metadata is back), else it is keyed by its URL, or by the domain when even that is unknown.
+ */
+export function idpKeyOf(a: Assessment, previousKey?: string): string {
+  const url = a.idp?.metadataUrl;
+  if (a.idp?.entityId && url) return `${a.idp.entityId}|${url}`;
+  if (previousKey && (!url || previousKey.endsWith(`|${url}`))) return previousKey;
+  return `?|${url ?? `domain:${a.domain}`}`;
+}
+
+/** The metadata could not be read (rule 9): the sweep knows nothing about the certificates. */
+function isUnreadable(a: Assessment): boolean {
+  return a.findings.some(
+    (f) => f.code.startsWith('METADATA_') && f.code !== 'METADATA_SIGNATURE_INVALID',
+  );
+}
+
+/** Fetches each URL once per sweep however many domains share it (DESIGN §8). */
+function oncePerUrl(source: MetadataSource): MetadataSource {
+  const loads = new Map<string, Promise<MetadataLoad>>();
+  return Object.assign(Object.create(source) as MetadataSource, {
+    load(url: string, options?: { trusted?: boolean }): Promise<MetadataLoad> {
+      let load = loads.get(url);
+      if (!load) {
+        load = source.load(url, options);
+        loads.set(url, load);
+      }
+      return load;
+    },
+  });
+}
+
+/** Distinct (domain, explicit metadata URL) pairs: each checked once however many conversations watch it. */
+function targets(watches: WatchRecord[]): { domain: string; metadataUrl?: string }[] {
+  const seen = new Map<string, { domain: string; metadataUrl?: string }>();
+  for (const w of watches) {
+    const key = `${w.domain}|${w.metadataUrl ?? ''}`;
+    if (!seen.has(key)) seen.set(key, { domain: w.domain, metadataUrl: w.metadataUrl });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * One sweep (on SWEEP_CRON and `fedtrust sweep`): under the sweep lease, assess every watched domain
+ * with bounded concurrency, remember each assessment and the certificates seen, and write the alert
+ * transitions and their deliveries in one transaction. Sending them is the notifier's job.
+ * Throws SWEEP_BUSY when another sweep holds the lease.
+ */
+export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
+  const holder = randomUUID();
+  const started = deps.clock();
+  if (!(await deps.store.acquireLease(SWEEP_LEASE, holder, SWEEP_LEASE_MS, started))) {
+    throw new AppError(
+      'SWEEP_BUSY',
+      'another sweep is running (its lease expires within 60 s if it died)',
+    );
+  }
+  const keepAlive = setInterval(
+    () => void deps.store.acquireLease(SWEEP_LEASE, holder, SWEEP_LEASE_MS, deps.clock()),
+    SWEEP_LEASE_MS / 3,
+  );
+  try {
+    const checks: CheckDependencies = {
+      ...deps.checks,
+      metadata: oncePerUrl(deps.checks.metadata),
+    };
+    const work = targets(await deps.store.listActiveWatches());
+    const results: { assessment: Assessment; idpKey: string }[] = new Array<{
+      assessment: Assessment;
+      idpKey: string;
+    }>(work.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < work.length) {
+        const index = next++;
+        results[index] = await sweepOne(deps, checks, work[index]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+    const now = deps.clock();
+    const newCertificates: SweepResult['newCertificates'] = [];
+    const findings: SweptFinding[] = [];
+    const swept = new Set<string>();
+    const unreadable = new Set<string>();
+    for (const { assessment: a, idpKey } of results) {
+      swept.add(idpKey);
+      if (isUnreadable(a)) unreadable.add(idpKey);
+      for (const finding of a.findings) findings.push({ idpKey, domain: a.domain, finding });
+      const published = a.certificates
+        .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
+        .map((c) => c.thumbprintSha1);
+      const fresh = await deps.store.recordCertificates(idpKey, published, now);
+      if (fresh.length > 0) newCertificates.push({ idpKey, thumbprints: fresh });
+    }
+    const transitions = planAlertTransitions({
+      now,
+      findings,
+      sweptIdpKeys: [...swept],
+      unreadableIdpKeys: [...unreadable],
+      alerts: await deps.store.listLiveAlerts([...swept]),
+      escalateAfterHours: deps.escalateAfterHours,
+    });
+    await deps.store.applyAlertTransitions(transitions, now);
+    deps.logger.info({ domains: work.length, transitions: transitions.length }, 'sweep done');
+    return {
+      domains: work.length,
+      results: results.map((r) => r.assessment),
+      newCertificates,
+      transitions: transitions.length,
+    };
+  } finally {
+    clearInterval(keepAlive);
+    await deps.store.releaseLease(SWEEP_LEASE, holder);
+  }
+}
+
+async function sweepOne(
+  deps: SweepDependencies,
+  checks: CheckDependencies,
+  target: { domain: string; metadataUrl?: string },
+): Promise<{ assessment: Assessment; idpKey: string }> {
+  const previous = await deps.store.getAssessment(target.domain);
+  const previousIdp = previous?.idpKey;
+  const history = previousIdp ? await deps.store.certificateHistory(previousIdp) : undefined;
+  const { assessment, entra } = await checkDomainDetailed(checks, {
+    domain: target.domain,
+    now: deps.clock(),
+    mode: 'sweep',
+    metadataUrl: target.metadataUrl,
+    autoRolloverFact: await deps.store.getAutoRollover(target.domain),
+    history,
+    // Stored as JSON: dates come back as strings, which rule 13 never reads (it compares ids and URIs).
+    previousEntra: previous?.entra as EntraFederation | undefined,
+    failedSweepsInARow: (previous?.failedSweeps ?? 0) + 1,
+  });
+  const idpKey = idpKeyOf(assessment, previousIdp);
+  const unreadable = isUnreadable(assessment);
+  await deps.store.saveAssessment({
+    domain: target.domain,
+    checkedAt: deps.clock(),
+    status: assessment.status,
+    idpKey,
+    assessment,
+    entra,
+    failedSweeps: unreadable ? (previous?.failedSweeps ?? 0) + 1 : 0,
+  });
+  return { assessment, idpKey };
+}
