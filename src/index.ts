@@ -6,6 +6,9 @@ import { loadSettings } from './config';
 import { isAppError } from './errors';
 import { createLogger } from './logger';
 import { start } from './server';
+import { runSweep } from './alerts/sweep';
+import { startScheduler } from './alerts/scheduler';
+import { openStore } from './store/open-store';
 
 const VERSION = (
   JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
@@ -24,7 +27,21 @@ async function main(): Promise<void> {
     return;
   }
   const checks = createCheckDependencies(settings, `fedtrust-bot/${VERSION}`);
-  const app = createBotApp({ settings, logger, checks, version: VERSION });
+  const store = await openStore(settings.DATABASE_URL);
+  const app = createBotApp({ settings, logger, checks, store, version: VERSION });
+  const stopScheduler = startScheduler({
+    cron: settings.SWEEP_CRON,
+    sweep: () =>
+      runSweep({
+        store,
+        checks,
+        clock: () => new Date(),
+        logger,
+        escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
+      }),
+    deliver: () => app.notifier.deliverPending(),
+    logger,
+  });
   const host = settings.localMode ? '127.0.0.1' : '0.0.0.0';
   if (settings.localMode) {
     logger.warn(
@@ -40,8 +57,12 @@ async function main(): Promise<void> {
   );
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing started work');
+    stopScheduler();
     app.server.close();
-    void app.background.drain().then(() => process.exit(0));
+    void app.background
+      .drain()
+      .then(() => app.notifier.deliverPending())
+      .finally(() => void store.close().finally(() => process.exit(0)));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

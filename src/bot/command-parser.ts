@@ -5,13 +5,18 @@ export type Command =
   | { kind: 'check'; domains: string[]; metadataUrl?: string }
   | { kind: 'check-all' }
   | { kind: 'help' }
+  | { kind: 'watch'; domain: string; metadataUrl?: string }
+  | { kind: 'unwatch'; domain: string }
+  | { kind: 'watchlist' }
+  | { kind: 'alerts' }
+  | { kind: 'set-autorollover'; domain: string; value: boolean }
+  | { kind: 'set-oncall'; oncall: string }
   /** A command of a later release (watching, alerts, settings, Exchange): said so, nothing runs. */
   | { kind: 'not-yet'; command: string }
   | { kind: 'invalid'; reason: string }
   | { kind: 'unknown' };
 
 export const MAX_DOMAINS_PER_MESSAGE = 10;
-const LATER = new Set(['watch', 'unwatch', 'watchlist', 'alerts', 'set']);
 
 /** Removes Teams markup: <at>mentions</at>, other tags, entities, and collapses white space. */
 export function plainText(text: string): string {
@@ -69,6 +74,56 @@ function parseCheck(args: string[]): Command {
   return metadataUrl ? { kind: 'check', domains, metadataUrl } : { kind: 'check', domains };
 }
 
+function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
+  if (verb === 'watch' && args[0]?.toLowerCase() === 'exchange')
+    return { kind: 'not-yet', command: 'watch exchange' };
+  const at = args.findIndex((w) => w.toLowerCase() === 'metadata');
+  const names = at === -1 ? args : args.slice(0, at);
+  if (names.length !== 1)
+    return { kind: 'invalid', reason: `Name one domain: \`${verb} contoso.com\`.` };
+  const domain = parseDomain(names[0]!);
+  if (!domain.ok) return { kind: 'invalid', reason: domain.reason };
+  if (verb === 'unwatch')
+    return at === -1
+      ? { kind: 'unwatch', domain: domain.ascii }
+      : { kind: 'invalid', reason: '`unwatch` takes only the domain.' };
+  if (at === -1) return { kind: 'watch', domain: domain.ascii };
+  const url = args.slice(at + 1);
+  if (url.length !== 1 || !/^https:\/\/\S+$/i.test(url[0]!))
+    return { kind: 'invalid', reason: 'Give one https:// URL after `metadata`.' };
+  return { kind: 'watch', domain: domain.ascii, metadataUrl: url[0]! };
+}
+
+function parseSet(args: string[], text: string): Command {
+  const what = args[0]?.toLowerCase();
+  if (what === 'autorollover') {
+    const domain = parseDomain(args[1] ?? '');
+    const value = args[2]?.toLowerCase();
+    if (!domain.ok || (value !== 'on' && value !== 'off') || args.length !== 3) {
+      return {
+        kind: 'invalid',
+        reason: 'Say `set autorollover contoso.com on` or `… off` (AD FS AutoCertificateRollover).',
+      };
+    }
+    return { kind: 'set-autorollover', domain: domain.ascii, value: value === 'on' };
+  }
+  if (what === 'oncall') {
+    const oncall = text.replace(/^set\s+oncall\s*/i, '').trim();
+    if (!oncall || oncall.length > 100)
+      return {
+        kind: 'invalid',
+        reason:
+          'Say `set oncall @name` or a tag like `set oncall #sre-oncall` (100 characters at most).',
+      };
+    return { kind: 'set-oncall', oncall };
+  }
+  if (what === 'lead') return { kind: 'not-yet', command: 'set lead' };
+  return {
+    kind: 'invalid',
+    reason: 'Say `set autorollover <domain> on|off` or `set oncall <@name or tag>`.',
+  };
+}
+
 /**
  * Parses a message, case-insensitively, after Teams markup is removed:
  * `check fedtrust <domain>…`, `check <domain>…`, `check fedtrust <domain> metadata <https-url>`,
@@ -81,6 +136,9 @@ export function parseCommand(text: string): Command {
   if (verb === undefined) return { kind: 'unknown' };
   if (verb === 'help' || verb === '?' || verb === '/help') return { kind: 'help' };
   if (verb === 'check') return parseCheck(args);
-  if (LATER.has(verb)) return { kind: 'not-yet', command: verb };
+  if (verb === 'watch' || verb === 'unwatch') return parseWatch(verb, args);
+  if (verb === 'watchlist' && args.length === 0) return { kind: 'watchlist' };
+  if (verb === 'alerts' && args.length === 0) return { kind: 'alerts' };
+  if (verb === 'set') return parseSet(args, plainText(text));
   return { kind: 'unknown' };
 }

@@ -4,6 +4,11 @@ import type * as restify from 'restify';
 import { CardTemplates } from '../cards/card-templates';
 import { renderMessageCard } from '../cards/other-cards';
 import type { CheckDependencies } from '../checks/check-domain';
+import { Notifier } from '../alerts/notifier';
+import { renderAlertCard } from '../cards/alert-card';
+import type { Store } from '../store/store';
+import { createTeamsSender } from './teams-sender';
+import { footer as cardFooter, type BotContext } from './bot-context';
 import type { Settings } from '../config';
 import { makeServer } from '../server';
 import { BackgroundWork } from './background-work';
@@ -14,6 +19,7 @@ export interface BotAppOptions {
   settings: Settings;
   logger: Logger;
   checks: CheckDependencies;
+  store: Store;
   version: string;
   templates?: CardTemplates;
   clock?: () => Date;
@@ -24,6 +30,7 @@ export interface BotApp {
   server: restify.Server;
   adapter: CloudAdapter;
   background: BackgroundWork;
+  notifier: Notifier;
 }
 
 /**
@@ -59,21 +66,34 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const background = new BackgroundWork((error) =>
     logger.error({ err: error }, 'background work failed'),
   );
-  const bot = new FedtrustBot({
+  const clock = options.clock ?? (() => new Date());
+  const notifier = new Notifier({
+    store: options.store,
+    sender: createTeamsSender(adapter, settings.MicrosoftAppId ?? ''),
+    renderCard: (alert) => renderAlertCard(templates, alert, cardFooter(options, clock())),
+    clock,
+    logger,
+  });
+  const context: BotContext = {
     settings,
     checks: options.checks,
+    store: options.store,
     templates,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     logger,
     version: options.version,
     background,
     fastReplyMs: options.fastReplyMs ?? 2500,
+    deliverSoon: () => background.run(async () => void (await notifier.deliverPending())),
     continueConversation: (reference, logic) =>
       adapter.continueConversationAsync(settings.MicrosoftAppId ?? '', reference, logic),
-  });
+  };
+  const bot = new FedtrustBot(context);
+
   return {
     server: makeServer({ adapter, bot, logger, version: options.version }),
     adapter,
     background,
+    notifier,
   };
 }

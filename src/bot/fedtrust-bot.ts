@@ -12,6 +12,15 @@ import { parseCommand } from './command-parser';
 import { handleCardAction, invokeResponse } from './handlers/card-actions';
 import { handleCheckAll } from './handlers/check-all-handler';
 import { attachment, handleCheck } from './handlers/check-handler';
+import {
+  handleAlerts,
+  handleSetOncall,
+  handleUnwatch,
+  handleWatch,
+  handleWatchlist,
+  rememberConversation,
+  setAutoRollover,
+} from './handlers/watch-handlers';
 import { isTenantAllowed, tenantOf } from './tenant-policy';
 
 const REFUSAL = 'This fedtrust bot is not available to your organization.';
@@ -29,6 +38,7 @@ export class FedtrustBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (turn, next) => {
       const botAdded = turn.activity.membersAdded?.some((m) => m.id === turn.activity.recipient.id);
+      if (botAdded && this.allowed(turn)) await rememberConversation(this.ctx, turn);
       if (botAdded && this.allowed(turn))
         await this.reply(
           turn,
@@ -55,6 +65,7 @@ export class FedtrustBot extends TeamsActivityHandler {
       await turn.sendActivity(REFUSAL);
       return;
     }
+    await rememberConversation(this.ctx, turn);
     const value = turn.activity.value as
       { verb?: unknown; action?: { verb?: unknown } } | undefined;
     if (value && !turn.activity.text) {
@@ -69,6 +80,21 @@ export class FedtrustBot extends TeamsActivityHandler {
         return handleCheck(this.ctx, turn, command.domains, command.metadataUrl);
       case 'check-all':
         return handleCheckAll(this.ctx, turn);
+      case 'watch':
+        return handleWatch(this.ctx, turn, command.domain, command.metadataUrl);
+      case 'unwatch':
+        return handleUnwatch(this.ctx, turn, command.domain);
+      case 'watchlist':
+        return handleWatchlist(this.ctx, turn);
+      case 'alerts':
+        return handleAlerts(this.ctx, turn);
+      case 'set-autorollover':
+        return this.reply(
+          turn,
+          await setAutoRollover(this.ctx, turn, command.domain, command.value),
+        );
+      case 'set-oncall':
+        return handleSetOncall(this.ctx, turn, command.oncall);
       case 'invalid':
         return this.reply(
           turn,

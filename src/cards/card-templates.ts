@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 
-export type CardName = 'check-result' | 'summary' | 'message' | 'help';
+export type CardName = 'check-result' | 'summary' | 'message' | 'help' | 'alert';
 export type AdaptiveCard = Record<string, unknown>;
 
 /** The directory of the JSON templates (cards/ at the package root). */
@@ -16,7 +16,7 @@ export class CardTemplates {
   private readonly templates = new Map<CardName, ACData.Template>();
 
   constructor(dir: string = CARDS_DIR) {
-    for (const name of ['check-result', 'summary', 'message', 'help'] as const) {
+    for (const name of ['check-result', 'summary', 'message', 'help', 'alert'] as const) {
       const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as object;
       this.templates.set(name, new ACData.Template(json));
     }

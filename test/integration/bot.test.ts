@@ -3,6 +3,7 @@ import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { openSqliteStore } from '../../src/store/sqlite-store';
 import { MetadataSource } from '../../src/sources/metadata-source';
 import { RealmDiscovery } from '../../src/sources/realm-discovery';
 import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
@@ -59,6 +60,7 @@ beforeAll(async () => {
     leadDays: 7,
   };
   app = createBotApp({
+    store: await openSqliteStore(':memory:'),
     settings,
     logger: createLogger('silent'),
     checks,
@@ -168,9 +170,13 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(JSON.stringify(body)).toContain('That card action is not valid');
   });
 
-  it('says Watch arrives with alerts, without pretending', async () => {
-    const { body } = await post(cardAction(connector.url, 'watch', { domain: 'contoso.com' }));
-    expect(JSON.stringify(body)).toContain('not available yet');
+  it('watches a domain from the card and lists it', async () => {
+    const { body } = await post(
+      cardAction(connector.url, 'watch', { domain: 'contoso.com', metadataUrl: metadataUrl() }),
+    );
+    expect(JSON.stringify(body)).toContain('Watching contoso.com');
+    await post(teamsMessage(connector.url, 'watchlist'));
+    expect(cardTitle(connector.messages().at(-1))).toBe('Watched here: 1 domain(s)');
   });
 
   it('posts "checking…" at once for a slow IdP and updates the card in place when done', async () => {
@@ -227,6 +233,7 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
       const settings = loadSettings({ ALLOWED_TENANT_IDS: TENANT });
       const fetcher = new SafeFetcher({ allowPrivateHosts: ['adfs.test'], resolve });
       const withGraph = createBotApp({
+        store: await openSqliteStore(':memory:'),
         settings,
         logger: createLogger('silent'),
         checks: { metadata: new MetadataSource(fetcher), graph, leadDays: 7 },

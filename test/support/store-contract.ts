@@ -148,7 +148,11 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
 
     it('enforces one live alert per (IdP, certificate, rule) in the database', async () => {
       await store.applyAlertTransitions([open(['contoso.com'])], NOW);
-      await expect(store.applyAlertTransitions([open(['contoso.com'])], NOW)).rejects.toThrow();
+      await expect(store.applyAlertTransitions([open(['contoso.com'])], NOW)).rejects.toMatchObject(
+        {
+          message: expect.stringMatching(/unique|duplicate/i),
+        },
+      );
       expect(await store.listLiveAlerts()).toHaveLength(1);
     });
 

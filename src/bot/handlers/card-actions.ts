@@ -5,6 +5,58 @@ import { parseDomain } from '../../engine/domain';
 import { isObject } from '../../engine/ps-json';
 import type { BotContext } from '../bot-context';
 import { attachment, checkCard, checkingCard } from './check-handler';
+import { renderAlertCard } from '../../cards/alert-card';
+import { footer } from '../bot-context';
+import { actorOf, conversationIdOf, setAutoRollover, watchDomain } from './watch-handlers';
+
+const SNOOZE_HOURS = 24;
+
+/** An alert id from a card, if this conversation may act on it (it watches one of its domains). */
+async function alertFor(ctx: BotContext, turn: TurnContext, data: unknown) {
+  const id =
+    isObject(data) && typeof data.alertId === 'string' && data.alertId.length <= 64
+      ? data.alertId
+      : undefined;
+  const alert = id ? await ctx.store.getAlert(id) : undefined;
+  if (!alert) return undefined;
+  const watched = new Set(
+    (await ctx.store.listWatches(conversationIdOf(turn))).map((w) => w.domain),
+  );
+  return alert.domains.some((d) => watched.has(d)) ? alert : undefined;
+}
+
+async function acknowledge(
+  ctx: BotContext,
+  turn: TurnContext,
+  data: unknown,
+): Promise<AdaptiveCard> {
+  const alert = await alertFor(ctx, turn, data);
+  if (!alert) return invalid(ctx, 'This alert is unknown here.');
+  const result = await ctx.store.acknowledgeAlert(alert.id, actorOf(turn), ctx.clock());
+  ctx.deliverSoon();
+  const updated = (await ctx.store.getAlert(alert.id)) ?? alert;
+  if (result === 'resolved')
+    return renderAlertCard(ctx.templates, updated, footer(ctx, ctx.clock()));
+  return renderAlertCard(ctx.templates, updated, footer(ctx, ctx.clock()));
+}
+
+async function snooze(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
+  const alert = await alertFor(ctx, turn, data);
+  if (!alert) return invalid(ctx, 'This alert is unknown here.');
+  const now = ctx.clock();
+  await ctx.store.snoozeAlert(
+    alert.id,
+    actorOf(turn).name,
+    new Date(now.getTime() + SNOOZE_HOURS * 3_600_000),
+    now,
+  );
+  ctx.deliverSoon();
+  return renderAlertCard(
+    ctx.templates,
+    (await ctx.store.getAlert(alert.id)) ?? alert,
+    footer(ctx, now),
+  );
+}
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -70,15 +122,18 @@ export async function handleCardAction(
     case 'watch': {
       const target = parseCheckActionData(data);
       if (!target) return invalid(ctx, 'The card did not say which domain to watch.');
-      return renderMessageCard(
-        ctx.templates,
-        `Watching ${target.domain} is not available yet`,
-        [
-          'Scheduled checks and proactive alerts arrive in the next release of fedtrust.',
-          `Until then, run check fedtrust ${target.domain} when you need it, or schedule fedtrust check ${target.domain} in your monitoring system (Nagios exit codes).`,
-        ],
-        'warning',
-      );
+      return watchDomain(ctx, turn, target.domain, target.metadataUrl);
+    }
+    case 'ack':
+      return acknowledge(ctx, turn, data);
+    case 'snooze':
+      return snooze(ctx, turn, data);
+    case 'autorollover': {
+      const target = parseCheckActionData(data);
+      const value = isObject(data) ? data.value : undefined;
+      if (!target || (value !== 'on' && value !== 'off'))
+        return invalid(ctx, 'The card did not say on or off.');
+      return setAutoRollover(ctx, turn, target.domain, value === 'on');
     }
     default:
       return invalid(ctx, 'This card has no action with that name.');

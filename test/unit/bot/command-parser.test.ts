@@ -23,7 +23,25 @@ describe('parseCommand', () => {
     ['Check All', { kind: 'check-all' }],
     ['help', { kind: 'help' }],
     ['  HELP ', { kind: 'help' }],
-    ['watch contoso.com', { kind: 'not-yet', command: 'watch' }],
+    ['watch contoso.com', { kind: 'watch', domain: 'contoso.com' }],
+    [
+      'watch contoso.com metadata https://idp.example.com/md.xml',
+      { kind: 'watch', domain: 'contoso.com', metadataUrl: 'https://idp.example.com/md.xml' },
+    ],
+    ['unwatch Contoso.com', { kind: 'unwatch', domain: 'contoso.com' }],
+    ['watchlist', { kind: 'watchlist' }],
+    ['alerts', { kind: 'alerts' }],
+    [
+      'set autorollover contoso.com off',
+      { kind: 'set-autorollover', domain: 'contoso.com', value: false },
+    ],
+    [
+      '<at>fedtrust</at> set oncall <at>Ada Lovelace</at> #sre',
+      { kind: 'set-oncall', oncall: '#sre' },
+    ],
+    ['set oncall @ada', { kind: 'set-oncall', oncall: '@ada' }],
+    ['set lead 14', { kind: 'not-yet', command: 'set lead' }],
+    ['watch exchange', { kind: 'not-yet', command: 'watch exchange' }],
     ['check mfg', { kind: 'not-yet', command: 'check mfg' }],
     ['hello there', { kind: 'unknown' }],
     ['', { kind: 'unknown' }],
@@ -38,6 +56,10 @@ describe('parseCommand', () => {
     ['check fedtrust contoso.com metadata http://idp.example.com/md.xml', /https/],
     ['check fedtrust a.com b.com metadata https://idp.example.com/md.xml', /one domain/],
     ['check fedtrust contoso.com metadata', /one URL/],
+    ['watch a.com b.com', /one domain/],
+    ['watch contoso.com metadata http://x', /https/],
+    ['set autorollover contoso.com maybe', /on.*off/],
+    ['set something', /autorollover/],
     [`check ${Array.from({ length: 11 }, (_, i) => `d${i}.com`).join(' ')}`, /at most 10/],
   ])('refuses %j with a reason', (text, reason) => {
     const command = parseCommand(text);

@@ -1,0 +1,72 @@
+import { domainToUnicode } from 'node:url';
+import type { AlertRecord } from '../engine/alert-plan';
+import { RUNBOOKS } from '../engine/remedies';
+import type { AdaptiveCard, CardTemplates } from './card-templates';
+import { cardText } from './escape';
+import { FINDING_TITLES } from './finding-titles';
+
+export interface AlertCardState extends AlertRecord {
+  acknowledgedBy?: string;
+  acknowledgedAt?: Date;
+  resolvedAt?: Date;
+}
+
+const RUNBOOK_BY_CODE: Partial<Record<AlertRecord['code'], string>> = {
+  SIGNER_NOT_IN_ENTRA: RUNBOOKS.graphUpdate,
+  CERT_EXPIRED: RUNBOOKS.emergency,
+  ENTRA_UNKNOWN_CERT: RUNBOOKS.federationManagement,
+  TLS_CERT_EXPIRING: RUNBOOKS.adfsCerts,
+  MFG_CERT_NOT_IN_TRUST: RUNBOOKS.exchangeFreeBusy,
+  MFG_REFRESH_RECOMMENDED: RUNBOOKS.exchangeFreeBusy,
+  ORG_CERT_EXPIRING: RUNBOOKS.exchangeOrgCert,
+};
+
+const when = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function stateLine(a: AlertCardState): string {
+  switch (a.state) {
+    case 'open':
+      return a.severity === 'critical' ? 'Open: act now' : 'Open';
+    case 'acknowledged':
+      return `Acknowledged by ${cardText(a.acknowledgedBy ?? 'someone')}${a.acknowledgedAt ? ` at ${when(a.acknowledgedAt)}` : ''}`;
+    case 'snoozed':
+      return `Snoozed${a.snoozedUntil ? ` until ${when(a.snoozedUntil)}` : ''} (or until it gets worse)`;
+    case 'resolved':
+      return `Resolved${a.resolvedAt ? ` at ${when(a.resolvedAt)}` : ''}: the condition no longer holds`;
+  }
+}
+
+/** The alert card (DESIGN §4 "Alerts"): Acknowledge, Snooze, Re-check and Runbook; its state in the banner. */
+export function renderAlertCard(
+  templates: CardTemplates,
+  a: AlertCardState,
+  footer: string,
+): AdaptiveCard {
+  const live = a.state !== 'resolved';
+  return templates.expand('alert', {
+    alertId: a.id,
+    title: `${a.state === 'resolved' ? 'RESOLVED' : a.severity.toUpperCase()} · ${FINDING_TITLES[a.code]}`,
+    bannerStyle: !live
+      ? 'good'
+      : a.state === 'acknowledged' || a.state === 'snoozed'
+        ? 'emphasis'
+        : a.severity === 'critical'
+          ? 'attention'
+          : 'warning',
+    stateLine: stateLine(a),
+    message: cardText(a.message),
+    facts: [
+      { title: 'Domains', value: cardText(a.domains.map((d) => domainToUnicode(d)).join(', ')) },
+      { title: 'Rule', value: a.code },
+      { title: 'Certificate', value: a.thumbprint },
+      { title: 'Since', value: when(a.openedAt) },
+    ],
+    remedy: live ? a.remedy : '',
+    remedyText: live ? cardText(a.remedy) : '',
+    canAck: live && a.state !== 'acknowledged',
+    canSnooze: live && a.state !== 'snoozed',
+    domain: a.domains[0] ?? '',
+    runbook: RUNBOOK_BY_CODE[a.code] ?? RUNBOOKS.renew,
+    footer,
+  });
+}
