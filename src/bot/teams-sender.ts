@@ -1,6 +1,8 @@
 import {
   CardFactory,
   MessageFactory,
+  TurnContext,
+  type Activity,
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
@@ -19,6 +21,23 @@ function channelConversation(
 }
 
 /**
+ * Sends into the conversation itself (sendToConversation): a continuation turn would otherwise make
+ * it a reply to the continuation's own made-up activity id.
+ */
+async function sendToConversation(
+  turn: TurnContext,
+  activity: Partial<Activity>,
+): Promise<string | undefined> {
+  const full = TurnContext.applyConversationReference(
+    { ...activity },
+    TurnContext.getConversationReference(turn.activity),
+  );
+  delete full.replyToId;
+  const [response] = await turn.adapter.sendActivities(turn, [full]);
+  return response?.id;
+}
+
+/**
  * Proactive sends over the Bot Framework (DESIGN §7): an alert is a new post (a new thread in a
  * channel), updates edit it in place, notifications are replies in its thread.
  */
@@ -26,14 +45,24 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
   const within = async (
     conversation: ConversationRecord,
     threadRootId: string | undefined,
-    act: Parameters<CloudAdapter['continueConversationAsync']>[2],
-  ) => {
+    act: (turn: TurnContext) => Promise<void>,
+  ): Promise<void> => {
     const reference = conversation.reference as Partial<ConversationReference>;
     const target =
       conversation.scope === 'channel'
         ? channelConversation(reference, threadRootId)
         : { ...reference, activityId: undefined };
-    await adapter.continueConversationAsync(appId, target, act);
+    // An error inside a continuation goes to the adapter's onTurnError, not to us: catch it here so the
+    // notifier sees the HTTP status (to retry, or to deactivate the conversation).
+    let failure: unknown;
+    await adapter.continueConversationAsync(appId, target, async (turn) => {
+      try {
+        await act(turn);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure !== undefined) throw failure;
   };
   const attachment = (card: AdaptiveCard) =>
     MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -41,7 +70,7 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
     async post(conversation, card) {
       let id: string | undefined;
       await within(conversation, undefined, async (turn) => {
-        id = (await turn.sendActivity(attachment(card)))?.id;
+        id = await sendToConversation(turn, attachment(card));
       });
       return id;
     },
@@ -52,7 +81,7 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
     },
     async reply(conversation, activityId, text) {
       await within(conversation, activityId, async (turn) => {
-        await turn.sendActivity(MessageFactory.text(text));
+        await sendToConversation(turn, MessageFactory.text(text));
       });
     },
   };

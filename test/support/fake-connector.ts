@@ -18,6 +18,8 @@ export class FakeConnector {
   private server?: Server;
   private nextId = 1;
   url = '';
+  /** Answers to give instead of success, in order (status and headers), e.g. a 429 burst. */
+  readonly failures: { status: number; headers?: Record<string, string>; match?: string }[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -26,6 +28,23 @@ export class FakeConnector {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+        const at = this.failures.findIndex(
+          (f) => !f.match || decodeURIComponent(req.url ?? '').includes(f.match),
+        );
+        const failure = at === -1 ? undefined : this.failures.splice(at, 1)[0];
+        if (failure) {
+          this.calls.push({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            body,
+            responseId: `failed-${failure.status}`,
+          });
+          res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+          res.end(
+            JSON.stringify({ error: { code: 'Failure', message: `HTTP ${failure.status}` } }),
+          );
+          return;
+        }
         const updated = /\/activities\/([^/]+)$/.exec(req.url ?? '');
         const id =
           req.method === 'PUT' && updated

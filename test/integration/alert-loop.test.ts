@@ -1,0 +1,211 @@
+import { runSweep } from '../../src/alerts/sweep';
+import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
+import type { CheckDependencies } from '../../src/checks/check-domain';
+import { loadSettings } from '../../src/config';
+import type { CertInfo } from '../../src/engine/types';
+import { createLogger } from '../../src/logger';
+import { start } from '../../src/server';
+import { MetadataSource } from '../../src/sources/metadata-source';
+import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import type { Store } from '../../src/store/store';
+import { closeServer } from '../support/bot-server';
+import { at, makeCert } from '../support/certs';
+import { cardOf, cardTitle, FakeConnector } from '../support/fake-connector';
+import { adfsMetadata } from '../support/metadata-xml';
+import { cardAction, TENANT, teamsMessage } from '../support/teams-activities';
+import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
+
+requireTestCa();
+
+const E = new Date('2027-01-01T00:00:00Z');
+const resolve: Resolver = (host) =>
+  host === 'adfs.test'
+    ? Promise.resolve([{ address: '127.0.0.1', family: 4 }])
+    : Promise.reject(new Error('ENOTFOUND'));
+let idp: TestServer;
+let served = '';
+let S: CertInfo;
+let N: CertInfo;
+let connector: FakeConnector;
+let store: Store;
+let app: BotApp;
+let botUrl: string;
+let now = at(E, -18);
+const checks = (): CheckDependencies => ({
+  metadata: new MetadataSource(new SafeFetcher({ allowPrivateHosts: ['adfs.test'], resolve })),
+  leadDays: 7,
+});
+const logger = createLogger('silent');
+
+beforeAll(async () => {
+  S = (await makeCert('CN=ADFS Signing - fs.contoso.com', at(E, -365), E)).info;
+  N = (await makeCert('CN=ADFS Signing - fs.contoso.com', at(E, -17), at(E, 348))).info;
+  idp = await startHttpsServer((_req, res) => void res.end(served), { hosts: ['adfs.test'] });
+  connector = await new FakeConnector().start();
+});
+
+beforeEach(async () => {
+  served = adfsMetadata('fs.contoso.com', [S]);
+  now = at(E, -18);
+  connector.clear();
+  store = await openSqliteStore(':memory:');
+  app = createBotApp({
+    settings: loadSettings({ ALLOWED_TENANT_IDS: TENANT }),
+    logger,
+    checks: checks(),
+    store,
+    version: 'test',
+    clock: () => now,
+    fastReplyMs: 2000,
+  });
+  botUrl = `http://127.0.0.1:${await start(app.server, 0, '127.0.0.1')}/api/messages`;
+});
+
+afterEach(async () => {
+  await app.background.drain();
+  await closeServer(app.server);
+  await store.close();
+});
+
+afterAll(async () => {
+  await connector.close();
+  await idp.close();
+});
+
+async function post(activity: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(botUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  const text = await response.text();
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+const sweep = () =>
+  runSweep({ store, checks: checks(), clock: () => now, logger, escalateAfterHours: 4 });
+const metadata = () =>
+  `https://adfs.test:${idp.port}/FederationMetadata/2007-06/FederationMetadata.xml`;
+
+describe('watch → sweep → alert → acknowledge → rotate → resolved, over HTTP', () => {
+  it('runs the whole loop in a channel and a personal chat', async () => {
+    await post(
+      teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),
+    );
+    await post(teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`));
+    expect(connector.messages().map(cardTitle)).toEqual([
+      'Watching contoso.com',
+      'Watching contoso.com',
+    ]);
+    connector.clear();
+
+    await sweep();
+    await app.notifier.deliverPending();
+    const posts = connector.messages();
+    expect(posts.map(cardTitle)).toEqual([
+      'WARNING · No next certificate yet',
+      'WARNING · No next certificate yet',
+    ]);
+    // In the channel the alert starts a new thread: posted to the channel itself, not into the thread of the watch message.
+    expect(posts.map((p) => decodeURIComponent(p.path))).toEqual(
+      expect.arrayContaining([
+        '/v3/conversations/19:ops@thread.tacv2/activities',
+        '/v3/conversations/a:personal-ada/activities',
+      ]),
+    );
+    const alertId = (
+      cardOf(posts[0])?.actions as { verb?: string; data?: { alertId?: string } }[]
+    ).find((a) => a.verb === 'ack')?.data?.alertId;
+    expect(alertId).toBeDefined();
+
+    // Acknowledge from the personal chat: the invoke answers with the updated card, and both posted cards update.
+    connector.clear();
+    const response = (await post(cardAction(connector.url, 'ack', { alertId }))) as {
+      value: unknown;
+    };
+    expect(JSON.stringify(response.value)).toContain('Acknowledged by Ada Lovelace');
+    await app.background.drain();
+    expect(connector.updates()).toHaveLength(2);
+    expect(
+      connector
+        .updates()
+        .every((u) => JSON.stringify(cardOf(u)).includes('Acknowledged by Ada Lovelace')),
+    ).toBe(true);
+    expect(await store.auditTrail(alertId!)).toMatchObject([
+      { actor: 'Ada Lovelace', action: 'acknowledge' },
+    ]);
+
+    // AD FS publishes the successor: the next sweep resolves the alert and both cards say so.
+    connector.clear();
+    served = adfsMetadata('fs.contoso.com', [S, N]);
+    now = at(E, -17);
+    await sweep();
+    await app.notifier.deliverPending();
+    expect(connector.updates().map(cardTitle)).toEqual([
+      'RESOLVED · No next certificate yet',
+      'RESOLVED · No next certificate yet',
+    ]);
+  });
+
+  it('escalates an unacknowledged critical with a reply in its thread mentioning the on-call', async () => {
+    await post(
+      teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),
+    );
+    await post(teamsMessage(connector.url, 'set oncall @sre-oncall', { scope: 'channel' }));
+    now = at(E, -16);
+    await sweep();
+    await app.notifier.deliverPending();
+    const [alertPost] = connector.messages().filter((m) => cardTitle(m).startsWith('CRITICAL'));
+    connector.clear();
+    now = at(E, -16, 4);
+    await sweep();
+    await app.notifier.deliverPending();
+    const [reply] = connector.messages();
+    expect(decodeURIComponent(reply!.path)).toBe(
+      `/v3/conversations/19:ops@thread.tacv2;messageid=${alertPost!.responseId}/activities`,
+    );
+    expect(reply?.body.text).toMatch(/^@sre-oncall CRITICAL: CERT_EXPIRING for contoso\.com/);
+  });
+
+  it('retries a 429 burst with backoff, and deactivates a conversation the bot was removed from', async () => {
+    await post(
+      teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),
+    );
+    await post(teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`));
+    connector.clear();
+    await sweep();
+    // The channel answers 429 to every attempt (botbuilder retries a few times itself, then gives up);
+    // the personal chat answers 403: the bot was removed there.
+    for (let i = 0; i < 20; i++)
+      connector.failures.push({
+        status: 429,
+        headers: { 'retry-after': '0' },
+        match: '19:ops@thread.tacv2',
+      });
+    connector.failures.push({ status: 403, match: 'a:personal-ada' });
+    expect(await app.notifier.deliverPending()).toEqual({ sent: 0, retried: 1, failed: 1 });
+    expect((await store.getConversation('a:personal-ada'))?.active).toBe(false);
+    expect((await store.getConversation('19:ops@thread.tacv2'))?.active).toBe(true);
+    expect(connector.messages().some((m) => cardTitle(m) === 'Something went wrong')).toBe(false);
+    const [retry] = await store.pendingDeliveries(at(now, 0, 1), 10);
+    expect(retry).toMatchObject({ conversationId: '19:ops@thread.tacv2', attempts: 1 });
+    expect(retry!.nextAttemptAt.getTime()).toBeGreaterThan(now.getTime());
+    connector.failures.length = 0;
+    now = at(now, 0, 1);
+    expect(await app.notifier.deliverPending()).toEqual({ sent: 1, retried: 0, failed: 0 });
+  });
+
+  it('refuses to acknowledge an alert this conversation does not watch, changing nothing', async () => {
+    await post(
+      teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),
+    );
+    await sweep();
+    const [alert] = await store.listLiveAlerts();
+    const response = (await post(cardAction(connector.url, 'ack', { alertId: alert!.id }))) as {
+      value: unknown;
+    };
+    expect(JSON.stringify(response.value)).toContain('That card action is not valid');
+    expect((await store.getAlert(alert!.id))?.state).toBe('open');
+  });
+});
