@@ -54,12 +54,12 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
         : { ...reference, activityId: undefined };
     // An error inside a continuation goes to the adapter's onTurnError, not to us: catch it here so the
     // notifier sees the HTTP status (to retry, or to deactivate the conversation).
-    let failure: unknown;
+    let failure: Error | undefined;
     await adapter.continueConversationAsync(appId, target, async (turn) => {
       try {
         await act(turn);
       } catch (error) {
-        failure = error;
+        failure = error instanceof Error ? error : new Error(String(error));
       }
     });
     if (failure !== undefined) throw failure;
