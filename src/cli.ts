@@ -15,6 +15,12 @@ import { parseExchangeTrust } from './engine/exchange-trust';
 import type { Assessment } from './engine/types';
 import { AppError, isAppError } from './errors';
 import { SafeFetcher } from './sources/safe-fetcher';
+import { runSweep } from './alerts/sweep';
+import { createAdapter, createNotifier } from './bot/proactive';
+import { CardTemplates } from './cards/card-templates';
+import { createLogger } from './logger';
+import { openStore } from './store/open-store';
+import type { Store } from './store/store';
 
 const VERSION = (
   JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string }
@@ -28,6 +34,8 @@ Usage:
   fedtrust check <domain>… [--json] [--metadata-url URL | --metadata-file FILE]
                  [--entra-file FILE] [--adfs-properties-file FILE] [--now ISO-DATE]
   fedtrust mfg [--metadata-url URL | --metadata-file FILE] [--trust-file FILE] [--json] [--now ISO-DATE]
+  fedtrust sweep                 one sweep of the watched domains now, posting due alerts (bot's store)
+  fedtrust migrate               create or upgrade the store named by DATABASE_URL
 
 Options:
   --json                       one JSON document on stdout (see README "JSON output")
@@ -42,6 +50,7 @@ Options:
 
 --metadata-*, --entra-file and --adfs-properties-file describe one domain.
 Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN or bad input; the worst result wins.
+sweep and migrate exit 0 when they ran (whatever a sweep found), 1 when they could not.
 Settings come from the environment (.env.example): GRAPH_* for Entra's side, OUTBOUND_ALLOW_PRIVATE, …`;
 
 const OPTIONS = {
@@ -227,6 +236,60 @@ async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessm
   return [result];
 }
 
+/** `fedtrust sweep` / `fedtrust migrate` against the bot's store (DESIGN §7): 0 ran, 1 could not. */
+async function runMaintenance(
+  command: 'sweep' | 'migrate',
+  settings: Settings,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  let store: Store | undefined;
+  try {
+    store = await openStore(settings.DATABASE_URL);
+    if (command === 'migrate') {
+      out(`fedtrust: the store at ${settings.DATABASE_URL} is up to date`);
+      return 0;
+    }
+    const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+    const clock = () => new Date();
+    const checks = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
+    const result = await runSweep({
+      store,
+      checks,
+      clock,
+      logger,
+      escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
+    });
+    const notifier = createNotifier({
+      adapter: createAdapter(settings),
+      settings,
+      store,
+      templates: new CardTemplates(),
+      clock,
+      logger,
+      version: VERSION,
+    });
+    const delivered = await notifier.deliverPending(1000);
+    const counts = result.results.reduce<Record<string, number>>(
+      (c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }),
+      {},
+    );
+    out(
+      `swept ${result.domains} domain(s): ${
+        Object.entries(counts)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(', ') || 'nothing watched'
+      }; ${result.transitions} alert change(s); delivered ${delivered.sent}, retrying ${delivered.retried}, failed ${delivered.failed}`,
+    );
+    return 0;
+  } catch (error) {
+    err(`fedtrust ${command}: ${isAppError(error) ? error.message : (error as Error).message}`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}
+
 /** The `fedtrust` command. Returns the exit code; never throws. */
 export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
   const out = io?.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
@@ -248,6 +311,10 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     // --now is the assessment time everywhere, checkedAt included, so output is reproducible.
     const now = parseNow(values.now);
     let results: Assessment[];
+    if (command === 'sweep' || command === 'migrate') {
+      if (rest.length > 0) throw bad(`fedtrust ${command} takes no arguments`);
+      return await runMaintenance(command, settings, out, err);
+    }
     if (command === 'check')
       results = await runCheck(rest, values, settings, { out, err, color }, now);
     else if (command === 'mfg') {

@@ -1,14 +1,13 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
+import { MessageFactory, type CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type * as restify from 'restify';
 import { CardTemplates } from '../cards/card-templates';
 import { renderMessageCard } from '../cards/other-cards';
 import type { CheckDependencies } from '../checks/check-domain';
-import { Notifier } from '../alerts/notifier';
-import { renderAlertCard } from '../cards/alert-card';
+import type { Notifier } from '../alerts/notifier';
 import type { Store } from '../store/store';
-import { createTeamsSender } from './teams-sender';
-import { footer as cardFooter, type BotContext } from './bot-context';
+import { createAdapter, createNotifier } from './proactive';
+import type { BotContext } from './bot-context';
 import type { Settings } from '../config';
 import { makeServer } from '../server';
 import { BackgroundWork } from './background-work';
@@ -39,14 +38,7 @@ export interface BotApp {
  */
 export function createBotApp(options: BotAppOptions): BotApp {
   const { settings, logger } = options;
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: settings.MicrosoftAppId ?? '',
-    MicrosoftAppPassword: settings.MicrosoftAppPassword ?? '',
-    // Local mode has no identity at all; the Bot Framework only accepts that as MultiTenant.
-    MicrosoftAppType: settings.localMode ? 'MultiTenant' : settings.MicrosoftAppType,
-    MicrosoftAppTenantId: settings.MicrosoftAppTenantId ?? '',
-  });
-  const adapter = new CloudAdapter(auth);
+  const adapter = createAdapter(settings);
   const templates = options.templates ?? new CardTemplates();
   adapter.onTurnError = async (turn, error) => {
     logger.error(
@@ -67,12 +59,14 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, 'background work failed'),
   );
   const clock = options.clock ?? (() => new Date());
-  const notifier = new Notifier({
+  const notifier = createNotifier({
+    adapter,
+    settings,
     store: options.store,
-    sender: createTeamsSender(adapter, settings.MicrosoftAppId ?? ''),
-    renderCard: (alert) => renderAlertCard(templates, alert, cardFooter(options, clock())),
+    templates,
     clock,
     logger,
+    version: options.version,
   });
   const context: BotContext = {
     settings,

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { CardTemplates, cardBytes } from '../../src/cards/card-templates';
 import { renderCheckCard } from '../../src/cards/check-card';
+import { renderAlertCard } from '../../src/cards/alert-card';
 import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
 import type { Assessment } from '../../src/engine/types';
 import { CardRenderer, launchChromium, TEST_OUTPUT } from '../support/card-renderer';
@@ -84,6 +85,54 @@ describe('cards rendered by the official adaptivecards renderer in Chromium', ()
     );
     expect((await renderer.render(error, png('error'))).warnings).toEqual([]);
   });
+
+  it.each([
+    [
+      'open',
+      { state: 'open' as const, severity: 'critical' as const },
+      ['Acknowledge', 'Snooze 24 h', 'Re-check', 'Runbook'],
+    ],
+    [
+      'acknowledged',
+      {
+        state: 'acknowledged' as const,
+        severity: 'critical' as const,
+        acknowledgedBy: 'Ada Lovelace',
+        acknowledgedAt: NOW,
+      },
+      ['Snooze 24 h', 'Re-check', 'Runbook'],
+    ],
+    [
+      'resolved',
+      { state: 'resolved' as const, severity: 'warning' as const, resolvedAt: NOW },
+      ['Re-check', 'Runbook'],
+    ],
+  ])(
+    'renders the alert card %s, with the buttons that still make sense',
+    async (name, state, buttons) => {
+      const card = renderAlertCard(
+        templates,
+        {
+          id: 'a1',
+          key: 'k',
+          idpKey: 'i',
+          code: 'NEXT_CERT_NOT_IN_ENTRA',
+          thumbprint: '0123456789ABCDEF0123456789ABCDEF01234567',
+          domains: ['contoso.com', 'eu.contoso.com'],
+          message:
+            'AD FS published the next certificate CN=ADFS Signing - fs.contoso.com but Entra has not picked it up; AD FS promotes it on 2026-12-01.',
+          remedy:
+            "Connect-MgGraph -Scopes 'Domain.ReadWrite.All'\nUpdate-MgDomainFederationConfiguration -DomainId 'contoso.com' …",
+          openedAt: new Date('2026-11-20T10:00:00Z'),
+          lastNotifiedAt: NOW,
+          ...state,
+        },
+        footer,
+      );
+      expect((card.actions as { title: string }[]).map((a) => a.title)).toEqual(buttons);
+      expect((await renderer.render(card, png(`alert-${name}`))).warnings).toEqual([]);
+    },
+  );
 
   it('never lets a hostile certificate subject become a link or markup', async () => {
     const hostile =

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli';
 import { terminalSafe } from '../../../src/cli/report';
+import { openSqliteStore } from '../../../src/store/sqlite-store';
 import { fixture, readFixture } from '../../support/fixtures';
 
 const DTU = fixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
@@ -268,5 +269,49 @@ describe('terminal safety', () => {
   it('never lets control characters from a certificate subject reach the terminal', () => {
     const shown = terminalSafe('CN=evil\u001b[2J\u001b]8;;https://x\u0007 \u202eTXT');
     for (const bad of ['\u001b', '\u0007', '\u202e']) expect(shown).not.toContain(bad);
+  });
+});
+
+describe('fedtrust sweep and migrate', () => {
+  const saved = process.env.DATABASE_URL;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+  });
+
+  it('creates the store, sweeps what is watched, and exits 0 whatever it found', async () => {
+    process.env.DATABASE_URL = `sqlite:${join(tmp, 'sweep', 'fedtrust.db')}`;
+    expect(await run('migrate')).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('up to date'),
+    });
+    const store = await openSqliteStore(join(tmp, 'sweep', 'fedtrust.db'));
+    await store.upsertConversation(
+      { id: 'c1', reference: {}, scope: 'personal', active: true },
+      new Date(),
+    );
+    await store.addWatch({
+      conversationId: 'c1',
+      domain: 'contoso.com',
+      metadataUrl: 'https://fs.contoso.invalid/md.xml',
+      createdAt: new Date(),
+    });
+    await store.close();
+    const r = await run('sweep');
+    expect(r).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^swept 1 domain\(s\): 1 (unknown|warning)/),
+    });
+  });
+
+  it('exits 1 when another sweep holds the lease', async () => {
+    process.env.DATABASE_URL = `sqlite:${join(tmp, 'busy', 'fedtrust.db')}`;
+    const store = await openSqliteStore(join(tmp, 'busy', 'fedtrust.db'));
+    await store.acquireLease('sweep', 'the-bot', 60_000, new Date());
+    await store.close();
+    expect(await run('sweep')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('another sweep is running'),
+    });
   });
 });

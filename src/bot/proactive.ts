@@ -1,0 +1,42 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Logger } from 'pino';
+import { Notifier } from '../alerts/notifier';
+import { renderAlertCard } from '../cards/alert-card';
+import type { CardTemplates } from '../cards/card-templates';
+import type { Settings } from '../config';
+import type { Store } from '../store/store';
+import { footer } from './bot-context';
+import { createTeamsSender } from './teams-sender';
+
+/** The Bot Framework adapter from the Bot Framework's own settings (local mode: no identity). */
+export function createAdapter(settings: Settings): CloudAdapter {
+  return new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: settings.MicrosoftAppId ?? '',
+      MicrosoftAppPassword: settings.MicrosoftAppPassword ?? '',
+      // Local mode has no identity at all; the Bot Framework only accepts that as MultiTenant.
+      MicrosoftAppType: settings.localMode ? 'MultiTenant' : settings.MicrosoftAppType,
+      MicrosoftAppTenantId: settings.MicrosoftAppTenantId ?? '',
+    }),
+  );
+}
+
+/** The notifier that posts alert cards to Teams (the bot's, and `fedtrust sweep`'s). */
+export function createNotifier(options: {
+  adapter: CloudAdapter;
+  settings: Settings;
+  store: Store;
+  templates: CardTemplates;
+  clock: () => Date;
+  logger: Logger;
+  version: string;
+}): Notifier {
+  return new Notifier({
+    store: options.store,
+    sender: createTeamsSender(options.adapter, options.settings.MicrosoftAppId ?? ''),
+    renderCard: (alert) =>
+      renderAlertCard(options.templates, alert, footer(options, options.clock())),
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
