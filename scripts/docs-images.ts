@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 const pictures = [
+  'cards/alert-open.png',
+  'cards/alert-acknowledged.png',
   'cards/check-ok.png',
   'cards/check-warning.png',
   'cards/check-worst-case.png',
