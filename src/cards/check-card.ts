@@ -124,6 +124,9 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       domain: a.domain,
       ...(options.metadataUrl ? { metadataUrl: options.metadataUrl } : {}),
     },
+    askAutoRollover: a.autoRollover === 'unknown',
+    autoRolloverOn: { domain: a.domain, value: 'on' },
+    autoRolloverOff: { domain: a.domain, value: 'off' },
     runbook,
     footer: options.footer,
   };

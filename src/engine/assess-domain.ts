@@ -169,6 +169,13 @@ export function assessDomain(input: DomainAssessmentInput): Assessment {
       metadataUrl: input.metadata?.url ?? input.metadataProblem?.url,
       adfsShaped: ctx.adfsShaped,
     },
+    autoRollover: ctx.adfsShaped
+      ? ctx.autoRollover === undefined
+        ? 'unknown'
+        : ctx.autoRollover
+          ? 'on'
+          : 'off'
+      : undefined,
     entraUpdate: status
       ? {
           result: status.result,

@@ -122,6 +122,8 @@ export interface Assessment {
   signer?: { thumbprintSha1: string; method: SignerMethod };
   /** entityID and metadata URL: the IdP identity alerts are keyed on. */
   idp?: { entityId?: string; metadataUrl?: string; adfsShaped: boolean };
+  /** AD FS AutoCertificateRollover as the engine used it (AD FS-shaped IdPs only). */
+  autoRollover?: 'on' | 'off' | 'unknown';
   /** Entra's own account of its last metadata poll, explained. */
   entraUpdate?: { result: string; lastRun?: string; explanation: string };
 }

@@ -170,6 +170,21 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(JSON.stringify(body)).toContain('That card action is not valid');
   });
 
+  it('remembers the answer to the auto-rollover question and stops asking', async () => {
+    const { body } = await post(
+      cardAction(connector.url, 'autorollover', { domain: 'contoso.com', value: 'off' }),
+    );
+    expect(JSON.stringify(body)).toContain('Auto-rollover for contoso.com: off');
+    await post(teamsMessage(connector.url, `check fedtrust contoso.com metadata ${metadataUrl()}`));
+    expect(JSON.stringify(cardOf(connector.messages().at(-1)))).not.toContain(
+      'Is AD FS auto-rollover on',
+    );
+    const forged = await post(
+      cardAction(connector.url, 'autorollover', { domain: 'contoso.com', value: 'maybe' }),
+    );
+    expect(JSON.stringify(forged.body)).toContain('That card action is not valid');
+  });
+
   it('watches a domain from the card and lists it', async () => {
     const { body } = await post(
       cardAction(connector.url, 'watch', { domain: 'contoso.com', metadataUrl: metadataUrl() }),

@@ -38,6 +38,16 @@ describe('cards rendered by the official adaptivecards renderer in Chromium', ()
     expect(JSON.stringify(card)).toContain('Re-check');
   });
 
+  it('asks whether AD FS auto-rollover is on when nobody said so, with one button per answer', () => {
+    const json = JSON.stringify(check(healthyAssessment()));
+    expect(json).toContain('Is AD FS auto-rollover on for this IdP?');
+    expect(json).toContain(
+      '{"type":"Action.Execute","title":"Yes, it is on","verb":"autorollover","data":{"domain":"contoso.com","value":"on"}}',
+    );
+    const answered = { ...healthyAssessment(), autoRollover: 'on' as const };
+    expect(JSON.stringify(check(answered))).not.toContain('Is AD FS auto-rollover on');
+  });
+
   it('renders a warning card with its exact remedy and the timeline', async () => {
     const card = check(await rolloverWarningAssessment());
     const json = JSON.stringify(card);

@@ -18,7 +18,13 @@ export async function checkCard(
 ): Promise<AdaptiveCard> {
   const now = ctx.clock();
   try {
-    const assessment = await checkDomain(ctx.checks, { domain, now, metadataUrl });
+    const autoRolloverFact = await ctx.store.getAutoRollover(domain);
+    const assessment = await checkDomain(ctx.checks, {
+      domain,
+      now,
+      metadataUrl,
+      autoRolloverFact,
+    });
     return renderCheckCard(ctx.templates, assessment, {
       now,
       metadataUrl,
