@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alertKey } from '../../src/engine/alert-plan';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import { FakeConnector } from '../support/fake-connector';
+
+/**
+ * Delivery safety (DESIGN §7): the outbox is written before anything is sent, so a process killed with
+ * SIGKILL while delivering loses nothing and sends nothing twice when it restarts — except in the one
+ * instant the README names (Teams accepted a post, the id not yet recorded), which this test avoids by
+ * killing while Teams has not answered.
+ */
+jest.setTimeout(60_000);
+
+const root = join(__dirname, '..', '..');
+const worker = join(__dirname, '..', 'support', 'deliver-worker.ts');
+
+function runWorker(db: string): { done: Promise<number | null>; kill(): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, db], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return {
+    done: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('delivers every alert exactly once across a SIGKILL and a restart', async () => {
+  const connector = await new FakeConnector().start();
+  const db = join(mkdtempSync(join(tmpdir(), 'fedtrust-crash-')), 'fedtrust.db');
+  const store = await openSqliteStore(db);
+  const now = new Date();
+  const conversations = ['c1', 'c2', 'c3', 'c4'];
+  for (const id of conversations) {
+    await store.upsertConversation(
+      {
+        id,
+        reference: {
+          serviceUrl: connector.url,
+          channelId: 'msteams',
+          conversation: { id },
+          bot: { id: '28:bot' },
+          user: { id: '29:u' },
+        },
+        scope: 'personal',
+        active: true,
+      },
+      now,
+    );
+    await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: now });
+  }
+  await store.applyAlertTransitions(
+    [
+      {
+        kind: 'open',
+        key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
+        idpKey: 'idp',
+        code: 'CERT_EXPIRING',
+        thumbprint: 'AB',
+        severity: 'critical',
+        domains: ['contoso.com'],
+        message: 'm',
+        remedy: 'r',
+      },
+    ],
+    now,
+  );
+  await store.close();
+
+  // The third post hangs at "Teams": kill the process while it waits.
+  connector.holdPostNumber = 3;
+  const first = runWorker(db);
+  await until(() => connector.held.length === 1);
+  first.kill();
+  await first.done;
+  expect(connector.messages()).toHaveLength(2);
+
+  // Restarted: it sends what is left, and nothing twice.
+  connector.holdPostNumber = undefined;
+  const second = runWorker(db);
+  expect(await second.done).toBe(0);
+  const perConversation = conversations.map(
+    (id) => connector.messages().filter((m) => m.path.includes(`/conversations/${id}/`)).length,
+  );
+  expect(perConversation).toEqual([1, 1, 1, 1]);
+
+  const check = await openSqliteStore(db);
+  expect(await check.pendingDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
+  await check.close();
+  await connector.close();
+});

@@ -1,0 +1,29 @@
+/**
+ * A separate process that drains the outbox of the SQLite store given as argv[2], as the bot or
+ * `fedtrust sweep` would. The crash-safety test kills it with SIGKILL and starts it again.
+ */
+import { createAdapter, createNotifier } from '../../src/bot/proactive';
+import { CardTemplates } from '../../src/cards/card-templates';
+import { loadSettings } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+
+async function main(): Promise<void> {
+  const store = await openSqliteStore(process.argv[2]!);
+  const settings = loadSettings({});
+  const clock = () => new Date();
+  const notifier = createNotifier({
+    adapter: createAdapter(settings),
+    settings,
+    store,
+    templates: new CardTemplates(),
+    clock,
+    logger: createLogger('silent'),
+    version: 'test',
+  });
+  const result = await notifier.deliverPending();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  await store.close();
+}
+
+void main();
