@@ -13,6 +13,7 @@ const pictures = [
   'cards/help.png',
   'cards/error.png',
   'e2e/playground-check.png',
+  'e2e/playground-acknowledged.png',
 ];
 mkdirSync(join(root, 'docs', 'images'), { recursive: true });
 for (const picture of pictures) {

@@ -336,3 +336,10 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     return EXIT.unknown;
   }
 }
+
+// Run directly (`node dist/cli.js …`, or from source with tsx) as well as through bin/fedtrust.js.
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

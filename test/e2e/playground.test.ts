@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, TEST_OUTPUT } from '../support/card-renderer';
@@ -19,6 +21,17 @@ let idp: TestServer;
 let browser: Browser;
 let page: Page;
 let playgroundUrl: string;
+let databaseUrl: string;
+
+function botEnv(): Record<string, string> {
+  return {
+    OUTBOUND_ALLOW_PRIVATE: 'localhost',
+    LOG_LEVEL: 'warn',
+    MicrosoftAppId: '',
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+  };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -60,21 +73,18 @@ async function waitFor(url: string, expected: string): Promise<void> {
 
 beforeAll(async () => {
   const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
+  // A real AD FS document whose token-signing certificate expired on 2026-02-22.
+  const expired = readFixture('adfs/mlaitechio__Call_Process__login.adityabirlacapital.com.xml');
   idp = await startHttpsServer(
-    (_req, res) => {
-      res.end(xml);
+    (req, res) => {
+      res.end(req.url?.startsWith('/expired/') ? expired : xml);
     },
     { hosts: ['localhost'] },
   );
   const botPort = await freePort();
+  databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedtrust-e2e-')), 'fedtrust.db')}`;
   const playgroundPort = await freePort();
-  run(['--import', 'tsx', 'src/index.ts'], {
-    PORT: String(botPort),
-    OUTBOUND_ALLOW_PRIVATE: 'localhost',
-    LOG_LEVEL: 'warn',
-    MicrosoftAppId: '',
-    NODE_ENV: 'development',
-  });
+  run(['--import', 'tsx', 'src/index.ts'], { ...botEnv(), PORT: String(botPort) });
   await waitFor(`http://127.0.0.1:${botPort}/healthz`, '"ok"');
   run(
     [
@@ -94,6 +104,11 @@ beforeAll(async () => {
   await waitFor(`${playgroundUrl}/_debug/ping`, 'pong');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(playgroundUrl);
+  await page
+    .getByText('fedtrust — keeps federation trusts from breaking')
+    .first()
+    .waitFor({ timeout: 30_000 });
 });
 
 afterAll(async () => {
@@ -125,4 +140,26 @@ it('lets a person check a domain in the Playground and press Re-check', async ()
     .waitFor({ timeout: 30_000 });
   await expect(title.first().isVisible()).resolves.toBe(true);
   await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-recheck.png') });
+});
+
+it('lets a person watch a domain, run fedtrust sweep, see the alert card and acknowledge it', async () => {
+  const metadata = `https://localhost:${idp.port}/expired/FederationMetadata.xml`;
+  const box = page.locator('[role="textbox"]').first();
+  await box.click();
+  await box.fill(`watch contoso.com metadata ${metadata}`);
+  await box.press('Enter');
+  await page.getByText('Watching contoso.com').first().waitFor({ timeout: 30_000 });
+
+  const sweep = run(['--import', 'tsx', 'src/cli.ts', 'sweep'], botEnv());
+  expect(await new Promise((resolve) => sweep.on('exit', resolve))).toBe(0);
+  const alert = page.getByText('CRITICAL · The signing certificate has expired');
+  await alert.first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-alert.png') });
+
+  await page.getByRole('button', { name: 'Acknowledge' }).last().click();
+  await page
+    .getByText(/Acknowledged by/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-acknowledged.png') });
 });
