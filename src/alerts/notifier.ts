@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AdaptiveCard } from '../cards/card-templates';
 import type { AlertCardState } from '../cards/alert-card';
-import type { ConversationRecord, DeliveryRecord, Store } from '../store/store';
+import type { ConversationRecord, DeliveryRecord, NoticeDelivery, Store } from '../store/store';
 
 /** Sends to Teams; implemented over the Bot Framework in src/bot (a port, so alerts stay botbuilder-free). */
 export interface AlertSender {
@@ -54,6 +54,7 @@ export interface NotifierDependencies {
   store: Store;
   sender: AlertSender;
   renderCard: (alert: AlertCardState) => AdaptiveCard;
+  renderNotice: (title: string, lines: string[]) => AdaptiveCard;
   clock: () => Date;
   logger: Logger;
   random?: () => number;
@@ -79,7 +80,36 @@ export class Notifier {
       const outcome = await this.deliver(delivery);
       counts[outcome]++;
     }
+    for (const notice of await this.deps.store.pendingNotices(this.deps.clock(), limit)) {
+      const outcome = await this.deliverNotice(notice);
+      counts[outcome]++;
+    }
     return counts;
+  }
+
+  private async deliverNotice(n: NoticeDelivery): Promise<'sent' | 'retried' | 'failed'> {
+    const { store, clock } = this.deps;
+    const conversation = await store.getConversation(n.conversationId);
+    if (!conversation?.active) {
+      await store.markNoticeFailed(n.id, 'the conversation is gone', undefined);
+      return 'failed';
+    }
+    try {
+      await this.deps.sender.post(conversation, this.deps.renderNotice(n.title, n.lines));
+      await store.markNoticeSent(n.id, clock());
+      return 'sent';
+    } catch (error) {
+      const failure = describeSendError(error);
+      const retry = failure.statusCode === undefined || RETRYABLE.has(failure.statusCode);
+      if (failure.statusCode !== undefined && GONE.has(failure.statusCode))
+        await store.setConversationActive(conversation.id, false, clock());
+      const retryAt =
+        retry && n.attempts + 1 < MAX_ATTEMPTS
+          ? new Date(clock().getTime() + retryDelayMs(n.attempts, failure, this.deps.random))
+          : undefined;
+      await store.markNoticeFailed(n.id, failure.message, retryAt);
+      return retryAt ? 'retried' : 'failed';
+    }
   }
 
   private async deliver(d: DeliveryRecord): Promise<'sent' | 'retried' | 'failed'> {

@@ -47,6 +47,27 @@ function isUnreadable(a: Assessment): boolean {
   );
 }
 
+/** The informational notice for certificates an IdP published since the last sweep (no acknowledgement). */
+function certificateNotice(idpKey: string, thumbprints: string[], assessments: Assessment[]) {
+  const domains = [...new Set(assessments.map((a) => a.domain))].sort();
+  const certs =
+    assessments[0]?.certificates.filter(
+      (c) => thumbprints.includes(c.thumbprintSha1) && c.source === 'idp-metadata',
+    ) ?? [];
+  return {
+    idpKey,
+    domains,
+    title: `New token-signing certificate published for ${domains.join(', ')}`,
+    lines: [
+      ...certs.map(
+        (c) =>
+          `${c.subject} (${c.thumbprintSha1}), valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}.`,
+      ),
+      'Nothing to do if Entra picks it up before the IdP switches to it; fedtrust alerts here if it does not.',
+    ],
+  };
+}
+
 /** Fetches each URL once per sweep however many domains share it (DESIGN §8). */
 function oncePerUrl(source: MetadataSource): MetadataSource {
   const loads = new Map<string, Promise<MetadataLoad>>();
@@ -121,8 +142,21 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       const published = a.certificates
         .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
         .map((c) => c.thumbprintSha1);
+      const known = (await deps.store.certificateHistory(idpKey)).published.length > 0;
       const fresh = await deps.store.recordCertificates(idpKey, published, now);
-      if (fresh.length > 0) newCertificates.push({ idpKey, thumbprints: fresh });
+      if (fresh.length > 0 && !newCertificates.some((n) => n.idpKey === idpKey)) {
+        newCertificates.push({ idpKey, thumbprints: fresh });
+        // The first sweep of an IdP learns its certificates; later ones announce what is new.
+        if (known)
+          await deps.store.queueNotice(
+            certificateNotice(
+              idpKey,
+              fresh,
+              results.filter((r) => r.idpKey === idpKey).map((r) => r.assessment),
+            ),
+            now,
+          );
+      }
     }
     const transitions = planAlertTransitions({
       now,

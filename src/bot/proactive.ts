@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Notifier } from '../alerts/notifier';
 import { renderAlertCard } from '../cards/alert-card';
 import type { CardTemplates } from '../cards/card-templates';
+import { renderMessageCard } from '../cards/other-cards';
 import type { Settings } from '../config';
 import type { Store } from '../store/store';
 import { footer } from './bot-context';
@@ -36,6 +37,7 @@ export function createNotifier(options: {
     sender: createTeamsSender(options.adapter, options.settings.MicrosoftAppId ?? ''),
     renderCard: (alert) =>
       renderAlertCard(options.templates, alert, footer(options, options.clock())),
+    renderNotice: (title, lines) => renderMessageCard(options.templates, title, lines, 'accent'),
     clock: options.clock,
     logger: options.logger,
   });

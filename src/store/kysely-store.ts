@@ -9,6 +9,7 @@ import type {
   AuditEntry,
   ConversationRecord,
   DeliveryRecord,
+  NoticeDelivery,
   Store,
   StoredAssessment,
   WatchRecord,
@@ -611,6 +612,90 @@ export class KyselyStore implements Store {
       .where('state', '=', 'sent')
       .executeTakeFirst();
     return row?.activity_id ?? undefined;
+  }
+
+  async queueNotice(
+    n: { idpKey: string; domains: string[]; title: string; lines: string[] },
+    now: Date,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const conversations = await this.watchers(tx, n.domains);
+      if (conversations.length === 0) return 0;
+      const id = randomUUID();
+      await tx
+        .insertInto('notices')
+        .values({
+          id,
+          idp_key: n.idpKey,
+          title: n.title,
+          lines_json: JSON.stringify(n.lines),
+          created_at: iso(now),
+        })
+        .execute();
+      for (const conversation of conversations) {
+        await tx
+          .insertInto('notice_deliveries')
+          .values({
+            id: orderedId(now),
+            notice_id: id,
+            conversation_id: conversation,
+            state: 'pending',
+            attempts: 0,
+            next_attempt_at: iso(now),
+            created_at: iso(now),
+            sent_at: null,
+            error: null,
+          })
+          .execute();
+      }
+      return conversations.length;
+    });
+  }
+
+  async pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]> {
+    const rows = await this.db
+      .selectFrom('notice_deliveries')
+      .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
+      .select([
+        'notice_deliveries.id',
+        'notice_deliveries.conversation_id',
+        'notice_deliveries.attempts',
+        'notices.title',
+        'notices.lines_json',
+      ])
+      .where('notice_deliveries.state', '=', 'pending')
+      .where('notice_deliveries.next_attempt_at', '<=', iso(now))
+      .orderBy('notice_deliveries.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      attempts: r.attempts,
+      title: r.title,
+      lines: JSON.parse(r.lines_json) as string[],
+    }));
+  }
+
+  async markNoticeSent(id: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('notice_deliveries')
+      .set((eb) => ({ state: 'sent', sent_at: iso(now), attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
+    await this.db
+      .updateTable('notice_deliveries')
+      .set((eb) => ({
+        state: retryAt ? 'pending' : 'failed',
+        error,
+        attempts: eb('attempts', '+', 1),
+        ...(retryAt ? { next_attempt_at: iso(retryAt) } : {}),
+      }))
+      .where('id', '=', id)
+      .execute();
   }
 
   async audit(e: AuditEntry): Promise<void> {

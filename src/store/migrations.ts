@@ -121,6 +121,37 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22-002-notices': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('notices')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('idp_key', 'varchar(4096)', (c) => c.notNull())
+        .addColumn('title', 'varchar(512)', (c) => c.notNull())
+        .addColumn('lines_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('notice_deliveries')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('notice_id', 'varchar(64)', (c) =>
+          c.notNull().references('notices.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', 'varchar(512)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('sent_at', 'varchar(32)')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('notice_deliveries_pending')
+        .on('notice_deliveries')
+        .columns(['state', 'next_attempt_at'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -78,6 +78,24 @@ export interface Database {
     target: string | null;
     detail_json: string | null;
   };
+  notices: {
+    id: string;
+    idp_key: string;
+    title: string;
+    lines_json: string;
+    created_at: string;
+  };
+  notice_deliveries: {
+    id: string;
+    notice_id: string;
+    conversation_id: string;
+    state: string;
+    attempts: number;
+    next_attempt_at: string;
+    created_at: string;
+    sent_at: string | null;
+    error: string | null;
+  };
   leases: {
     name: string;
     holder: string;

@@ -45,6 +45,15 @@ export interface DeliveryRecord {
   nextAttemptAt: Date;
 }
 
+/** An informational notice (a new signing certificate was published): posted once, nothing to acknowledge. */
+export interface NoticeDelivery {
+  id: string;
+  conversationId: string;
+  title: string;
+  lines: string[];
+  attempts: number;
+}
+
 export interface AuditEntry {
   at: Date;
   actor?: string;
@@ -114,6 +123,15 @@ export interface Store {
   markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
   /** The activity id of the alert's card in a conversation (to update it in place, to reply to it). */
   postedActivityId(alertId: string, conversationId: string): Promise<string | undefined>;
+
+  /** Queues a notice to every active conversation watching one of `domains` (the outbox, as for alerts). */
+  queueNotice(
+    notice: { idpKey: string; domains: string[]; title: string; lines: string[] },
+    now: Date,
+  ): Promise<number>;
+  pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
+  markNoticeSent(id: string, now: Date): Promise<void>;
+  markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
 
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(target: string): Promise<AuditEntry[]>;

@@ -135,6 +135,24 @@ describe('runSweep', () => {
     expect(await store.listLiveAlerts()).toEqual([]);
   });
 
+  it('announces a newly published signing certificate once, but not what the first sweep learns', async () => {
+    now = at(E, -100);
+    await runSweep(deps());
+    expect(await store.pendingNotices(now, 10)).toEqual([]);
+    served = adfsMetadata('fs.contoso.com', [S, N]);
+    now = at(E, -99);
+    await runSweep(deps());
+    const notices = await store.pendingNotices(now, 10);
+    expect(notices.map((n) => n.conversationId)).toEqual(['c1', 'c2']);
+    expect(notices[0]).toMatchObject({
+      title: 'New token-signing certificate published for contoso.com, fabrikam.com',
+      lines: [expect.stringContaining(N.thumbprintSha1), expect.stringContaining('Nothing to do')],
+    });
+    now = at(E, -98);
+    await runSweep(deps());
+    expect(await store.pendingNotices(now, 10)).toHaveLength(2);
+  });
+
   it('warns about unreachable metadata only after two failed sweeps in a row', async () => {
     now = at(E, -100);
     served = undefined;

@@ -247,6 +247,36 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.pendingDeliveries(later(60), 10)).toEqual([]);
     });
 
+    it('queues a notice to every active watcher, once, and retries or gives up like alerts', async () => {
+      for (const id of ['c1', 'c2'])
+        await store.upsertConversation(conversation(id, id === 'c1'), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c2', domain: 'contoso.com', createdAt: NOW });
+      expect(
+        await store.queueNotice(
+          { idpKey: IDP, domains: ['contoso.com'], title: 'New certificate', lines: ['a', 'b'] },
+          NOW,
+        ),
+      ).toBe(1);
+      expect(
+        await store.queueNotice(
+          { idpKey: IDP, domains: ['nobody.example'], title: 'x', lines: [] },
+          NOW,
+        ),
+      ).toBe(0);
+      const [notice] = await store.pendingNotices(NOW, 10);
+      expect(notice).toMatchObject({
+        conversationId: 'c1',
+        title: 'New certificate',
+        lines: ['a', 'b'],
+        attempts: 0,
+      });
+      await store.markNoticeFailed(notice!.id, 'HTTP 429', later(1));
+      expect(await store.pendingNotices(NOW, 10)).toEqual([]);
+      await store.markNoticeSent(notice!.id, later(1));
+      expect(await store.pendingNotices(later(60), 10)).toEqual([]);
+    });
+
     it('keeps an audit trail per target', async () => {
       await store.audit({
         at: NOW,
