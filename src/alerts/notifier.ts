@@ -58,7 +58,14 @@ export interface NotifierDependencies {
   clock: () => Date;
   logger: Logger;
   random?: () => number;
+  /**
+   * Least time between two sends to one conversation. Teams allows a bot 7 messages a second, 8 in 2 s
+   * and 60 in 30 s per thread: 500 ms keeps a burst inside all three.
+   */
+  pacingMs?: number;
 }
+
+export const DEFAULT_PACING_MS = 500;
 
 /** The thread reply that notifies (a rise to critical, or a re-notification): mentions the on-call. */
 export function replyText(alert: AlertCardState, oncall: string | undefined): string {
@@ -72,7 +79,17 @@ export function replyText(alert: AlertCardState, oncall: string | undefined): st
  * Retry-After; 403/404 (the bot was removed) deactivate the conversation.
  */
 export class Notifier {
+  private readonly lastSend = new Map<string, number>();
+
   constructor(private readonly deps: NotifierDependencies) {}
+
+  /** Waits until this conversation may receive the next message (monotonic time, not business time). */
+  private async pace(conversationId: string): Promise<void> {
+    const interval = this.deps.pacingMs ?? DEFAULT_PACING_MS;
+    const wait = (this.lastSend.get(conversationId) ?? -Infinity) + interval - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastSend.set(conversationId, performance.now());
+  }
 
   async deliverPending(limit = 100): Promise<{ sent: number; retried: number; failed: number }> {
     const counts = { sent: 0, retried: 0, failed: 0 };
@@ -95,6 +112,7 @@ export class Notifier {
       return 'failed';
     }
     try {
+      await this.pace(conversation.id);
       await this.deps.sender.post(conversation, this.deps.renderNotice(n.title, n.lines));
       await store.markNoticeSent(n.id, clock());
       return 'sent';
@@ -123,6 +141,7 @@ export class Notifier {
       return 'failed';
     }
     try {
+      await this.pace(conversation.id);
       if (d.kind === 'post') {
         const activityId = await sender.post(conversation, this.deps.renderCard(alert));
         await store.markDelivered(d.id, activityId, clock());

@@ -209,3 +209,25 @@ describe('watch → sweep → alert → acknowledge → rotate → resolved, ove
     expect((await store.getAlert(alert!.id))?.state).toBe('open');
   });
 });
+
+describe('pacing', () => {
+  it('spaces messages to one conversation by the pacing interval', async () => {
+    await post(
+      teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),
+    );
+    now = at(E, -16);
+    await sweep(); // a critical: one post
+    await app.notifier.deliverPending();
+    now = at(E, -16, 4);
+    await sweep(); // re-notify: one reply
+    await store.applyAlertTransitions(
+      [{ kind: 'escalate', alertId: (await store.listLiveAlerts())[0]!.id }],
+      now,
+    ); // and another
+    connector.clear();
+    const started = performance.now();
+    await app.notifier.deliverPending();
+    expect(connector.messages()).toHaveLength(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+  });
+});
