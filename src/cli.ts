@@ -250,7 +250,7 @@ async function runMaintenance(
       out(`fedtrust: the store at ${settings.DATABASE_URL} is up to date`);
       return 0;
     }
-    const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+    const logger = createLogger(settings.LOG_LEVEL ?? 'warn', 2);
     const clock = () => new Date();
     const checks = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
     const result = await runSweep({

@@ -111,6 +111,10 @@ export const settingsSchema = z
     ESCALATE_AFTER_HOURS: number(4, 0.01, 720, false),
     ALLOWED_TENANT_IDS: csv,
     OUTBOUND_ALLOW_PRIVATE: csv,
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    ),
     COLLECTOR_TOKEN: optionalText,
     METRICS_TOKEN: optionalText,
   })

@@ -16,7 +16,6 @@ const VERSION = (
 
 /** Composition root: settings → adapters → bot → server (DESIGN §5). */
 async function main(): Promise<void> {
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
   let settings;
   try {
     settings = loadSettings(process.env, { server: true });
@@ -26,6 +25,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const logger = createLogger(settings.LOG_LEVEL ?? 'info');
   const checks = createCheckDependencies(settings, `fedtrust-bot/${VERSION}`);
   const store = await openStore(settings.DATABASE_URL);
   const app = createBotApp({ settings, logger, checks, store, version: VERSION });
