@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Migrator, type Kysely, type Transaction } from 'kysely';
+import { Migrator, type Kysely } from 'kysely';
 import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
-import type { FindingCode, Status } from '../engine/types';
+import type { Status } from '../engine/types';
+import { applyAlertTransition, postedTo, queueDelivery, toAlert } from './alert-queries';
+import { date, iso } from './sql-helpers';
+import * as outbox from './outbox-queries';
 import { AppError } from '../errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
@@ -14,40 +17,6 @@ import type {
   StoredAssessment,
   WatchRecord,
 } from './store';
-
-type Db = Kysely<Database> | Transaction<Database>;
-type AlertRow = Database['alerts'];
-
-const iso = (d: Date): string => d.toISOString();
-
-let sequence = 0;
-/**
- * Delivery ids sort in creation order (time, then a per-process sequence), so an update is never
- * sent before the reply queued after it in the same transaction.
- */
-function orderedId(now: Date): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `${now.getTime().toString().padStart(15, '0')}-${sequence.toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
-}
-const date = (s: string | null | undefined): Date | undefined => (s ? new Date(s) : undefined);
-
-function toAlert(row: AlertRow): AlertRecord {
-  return {
-    id: row.id,
-    key: row.key,
-    idpKey: row.idp_key,
-    code: row.code as FindingCode,
-    thumbprint: row.thumbprint,
-    severity: row.severity as AlertRecord['severity'],
-    state: row.state as AlertRecord['state'],
-    domains: JSON.parse(row.domains_json) as string[],
-    message: row.message,
-    remedy: row.remedy,
-    openedAt: new Date(row.opened_at),
-    lastNotifiedAt: new Date(row.last_notified_at),
-    snoozedUntil: date(row.snoozed_until),
-  };
-}
 
 /** Applies the schema's migrations; throws STORE_FAILED with the reason when one fails. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
@@ -319,169 +288,16 @@ export class KyselyStore implements Store {
   }
 
   /** Active conversations watching any of the domains. */
-  private async watchers(tx: Db, domains: string[]): Promise<string[]> {
-    if (domains.length === 0) return [];
-    const rows = await tx
-      .selectFrom('watches')
-      .innerJoin('conversations', 'conversations.id', 'watches.conversation_id')
-      .select('watches.conversation_id')
-      .distinct()
-      .where('conversations.active', '=', 1)
-      .where('watches.domain', 'in', domains)
-      .execute();
-    return rows.map((r) => r.conversation_id).sort();
-  }
-
-  private async queue(
-    tx: Db,
-    alertId: string,
-    conversationId: string,
-    kind: DeliveryRecord['kind'],
-    now: Date,
-  ): Promise<void> {
-    await tx
-      .insertInto('deliveries')
-      .values({
-        id: orderedId(now),
-        alert_id: alertId,
-        conversation_id: conversationId,
-        kind,
-        state: 'pending',
-        activity_id: null,
-        attempts: 0,
-        next_attempt_at: iso(now),
-        created_at: iso(now),
-        sent_at: null,
-        error: null,
-      })
-      .execute();
-  }
 
   /** Conversations that already have (or are about to get) the alert's card. */
-  private async posted(tx: Db, alertId: string): Promise<Set<string>> {
-    const rows = await tx
-      .selectFrom('deliveries')
-      .select('conversation_id')
-      .where('alert_id', '=', alertId)
-      .where('kind', '=', 'post')
-      .where('state', '<>', 'failed')
-      .execute();
-    return new Set(rows.map((r) => r.conversation_id));
-  }
 
   /** Card update everywhere it was posted (+ a reply when notifying); a post where it is new. */
-  private async fanOut(
-    tx: Db,
-    alertId: string,
-    domains: string[],
-    notify: boolean,
-    now: Date,
-  ): Promise<void> {
-    const posted = await this.posted(tx, alertId);
-    for (const conversation of posted) {
-      await this.queue(tx, alertId, conversation, 'update', now);
-      if (notify) await this.queue(tx, alertId, conversation, 'reply', now);
-    }
-    for (const conversation of await this.watchers(tx, domains)) {
-      if (!posted.has(conversation)) await this.queue(tx, alertId, conversation, 'post', now);
-    }
-  }
 
   async applyAlertTransitions(transitions: AlertTransition[], now: Date): Promise<void> {
     if (transitions.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
-      for (const t of transitions) await this.applyOne(tx, t, now);
+      for (const t of transitions) await applyAlertTransition(tx, t, now);
     });
-  }
-
-  private async applyOne(tx: Transaction<Database>, t: AlertTransition, now: Date): Promise<void> {
-    const stamp = iso(now);
-    switch (t.kind) {
-      case 'open': {
-        const id = randomUUID();
-        await tx
-          .insertInto('alerts')
-          .values({
-            id,
-            key: t.key,
-            idp_key: t.idpKey,
-            code: t.code,
-            thumbprint: t.thumbprint,
-            severity: t.severity,
-            state: 'open',
-            domains_json: JSON.stringify(t.domains),
-            message: t.message,
-            remedy: t.remedy,
-            opened_at: stamp,
-            updated_at: stamp,
-            last_notified_at: stamp,
-            snoozed_until: null,
-            acknowledged_by: null,
-            acknowledged_by_aad: null,
-            acknowledged_at: null,
-            resolved_at: null,
-          })
-          .execute();
-        for (const conversation of await this.watchers(tx, t.domains))
-          await this.queue(tx, id, conversation, 'post', now);
-        return;
-      }
-      case 'raise':
-        await tx
-          .updateTable('alerts')
-          .set({
-            severity: 'critical',
-            state: 'open',
-            snoozed_until: null,
-            domains_json: JSON.stringify(t.domains),
-            message: t.message,
-            remedy: t.remedy,
-            last_notified_at: stamp,
-            updated_at: stamp,
-          })
-          .where('id', '=', t.alertId)
-          .execute();
-        return this.fanOut(tx, t.alertId, t.domains, true, now);
-      case 'refresh':
-        await tx
-          .updateTable('alerts')
-          .set({
-            domains_json: JSON.stringify(t.domains),
-            message: t.message,
-            remedy: t.remedy,
-            updated_at: stamp,
-          })
-          .where('id', '=', t.alertId)
-          .execute();
-        return this.fanOut(tx, t.alertId, t.domains, false, now);
-      case 'escalate':
-        await tx
-          .updateTable('alerts')
-          .set({ last_notified_at: stamp, updated_at: stamp })
-          .where('id', '=', t.alertId)
-          .execute();
-        for (const conversation of await this.posted(tx, t.alertId))
-          await this.queue(tx, t.alertId, conversation, 'reply', now);
-        return;
-      case 'unsnooze':
-        await tx
-          .updateTable('alerts')
-          .set({ state: 'open', snoozed_until: null, updated_at: stamp })
-          .where('id', '=', t.alertId)
-          .execute();
-        for (const conversation of await this.posted(tx, t.alertId))
-          await this.queue(tx, t.alertId, conversation, 'update', now);
-        return;
-      case 'resolve':
-        await tx
-          .updateTable('alerts')
-          .set({ state: 'resolved', resolved_at: stamp, updated_at: stamp })
-          .where('id', '=', t.alertId)
-          .execute();
-        for (const conversation of await this.posted(tx, t.alertId))
-          await this.queue(tx, t.alertId, conversation, 'update', now);
-        return;
-    }
   }
 
   async acknowledgeAlert(id: string, by: { name: string; aadObjectId?: string }, now: Date) {
@@ -517,8 +333,8 @@ export class KyselyStore implements Store {
           detail_json: JSON.stringify({ aadObjectId: by.aadObjectId }),
         })
         .execute();
-      for (const conversation of await this.posted(tx, id))
-        await this.queue(tx, id, conversation, 'update', now);
+      for (const conversation of await postedTo(tx, id))
+        await queueDelivery(tx, id, conversation, 'update', now);
       return 'acknowledged' as const;
     });
   }
@@ -548,154 +364,45 @@ export class KyselyStore implements Store {
           detail_json: JSON.stringify({ until: iso(until) }),
         })
         .execute();
-      for (const conversation of await this.posted(tx, id))
-        await this.queue(tx, id, conversation, 'update', now);
+      for (const conversation of await postedTo(tx, id))
+        await queueDelivery(tx, id, conversation, 'update', now);
       return 'snoozed' as const;
     });
   }
 
-  async pendingDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]> {
-    const rows = await this.db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', iso(now))
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      alertId: r.alert_id,
-      conversationId: r.conversation_id,
-      kind: r.kind as DeliveryRecord['kind'],
-      state: 'pending',
-      activityId: r.activity_id ?? undefined,
-      attempts: r.attempts,
-      nextAttemptAt: new Date(r.next_attempt_at),
-    }));
+  pendingDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]> {
+    return outbox.pendingDeliveries(this.db, now, limit);
   }
 
-  async markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        state: 'sent',
-        activity_id: activityId ?? null,
-        sent_at: iso(now),
-        attempts: eb('attempts', '+', 1),
-      }))
-      .where('id', '=', id)
-      .execute();
+  markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void> {
+    return outbox.markDelivered(this.db, id, activityId, now);
   }
 
-  async markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        state: retryAt ? 'pending' : 'failed',
-        error,
-        attempts: eb('attempts', '+', 1),
-        ...(retryAt ? { next_attempt_at: iso(retryAt) } : {}),
-      }))
-      .where('id', '=', id)
-      .execute();
+  markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
+    return outbox.markFailed(this.db, 'deliveries', id, error, retryAt);
   }
 
-  async postedActivityId(alertId: string, conversationId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('deliveries')
-      .select('activity_id')
-      .where('alert_id', '=', alertId)
-      .where('conversation_id', '=', conversationId)
-      .where('kind', '=', 'post')
-      .where('state', '=', 'sent')
-      .executeTakeFirst();
-    return row?.activity_id ?? undefined;
+  postedActivityId(alertId: string, conversationId: string): Promise<string | undefined> {
+    return outbox.postedActivityId(this.db, alertId, conversationId);
   }
 
-  async queueNotice(
-    n: { idpKey: string; domains: string[]; title: string; lines: string[] },
+  queueNotice(
+    notice: { idpKey: string; domains: string[]; title: string; lines: string[] },
     now: Date,
   ): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      const conversations = await this.watchers(tx, n.domains);
-      if (conversations.length === 0) return 0;
-      const id = randomUUID();
-      await tx
-        .insertInto('notices')
-        .values({
-          id,
-          idp_key: n.idpKey,
-          title: n.title,
-          lines_json: JSON.stringify(n.lines),
-          created_at: iso(now),
-        })
-        .execute();
-      for (const conversation of conversations) {
-        await tx
-          .insertInto('notice_deliveries')
-          .values({
-            id: orderedId(now),
-            notice_id: id,
-            conversation_id: conversation,
-            state: 'pending',
-            attempts: 0,
-            next_attempt_at: iso(now),
-            created_at: iso(now),
-            sent_at: null,
-            error: null,
-          })
-          .execute();
-      }
-      return conversations.length;
-    });
+    return outbox.queueNotice(this.db, notice, now);
   }
 
-  async pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]> {
-    const rows = await this.db
-      .selectFrom('notice_deliveries')
-      .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
-      .select([
-        'notice_deliveries.id',
-        'notice_deliveries.conversation_id',
-        'notice_deliveries.attempts',
-        'notices.title',
-        'notices.lines_json',
-      ])
-      .where('notice_deliveries.state', '=', 'pending')
-      .where('notice_deliveries.next_attempt_at', '<=', iso(now))
-      .orderBy('notice_deliveries.id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      attempts: r.attempts,
-      title: r.title,
-      lines: JSON.parse(r.lines_json) as string[],
-    }));
+  pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]> {
+    return outbox.pendingNotices(this.db, now, limit);
   }
 
-  async markNoticeSent(id: string, now: Date): Promise<void> {
-    await this.db
-      .updateTable('notice_deliveries')
-      .set((eb) => ({ state: 'sent', sent_at: iso(now), attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id)
-      .execute();
+  markNoticeSent(id: string, now: Date): Promise<void> {
+    return outbox.markNoticeSent(this.db, id, now);
   }
 
-  async markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
-    await this.db
-      .updateTable('notice_deliveries')
-      .set((eb) => ({
-        state: retryAt ? 'pending' : 'failed',
-        error,
-        attempts: eb('attempts', '+', 1),
-        ...(retryAt ? { next_attempt_at: iso(retryAt) } : {}),
-      }))
-      .where('id', '=', id)
-      .execute();
+  markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
+    return outbox.markFailed(this.db, 'notice_deliveries', id, error, retryAt);
   }
 
   async audit(e: AuditEntry): Promise<void> {

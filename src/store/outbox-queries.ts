@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { watchers } from './alert-queries';
+import { iso, orderedId, type Db } from './sql-helpers';
+import type { DeliveryRecord, NoticeDelivery } from './store';
+
+/**
+ * The outbox: alert deliveries and notice deliveries, each written before it is sent and marked after.
+ */
+export async function pendingDeliveries(
+  db: Db,
+  now: Date,
+  limit: number,
+): Promise<DeliveryRecord[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('state', '=', 'pending')
+    .where('next_attempt_at', '<=', iso(now))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    alertId: r.alert_id,
+    conversationId: r.conversation_id,
+    kind: r.kind as DeliveryRecord['kind'],
+    state: 'pending',
+    activityId: r.activity_id ?? undefined,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at),
+  }));
+}
+
+export async function markDelivered(
+  db: Db,
+  id: string,
+  activityId: string | undefined,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: 'sent',
+      activity_id: activityId ?? null,
+      sent_at: iso(now),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function postedActivityId(
+  db: Db,
+  alertId: string,
+  conversationId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select('activity_id')
+    .where('alert_id', '=', alertId)
+    .where('conversation_id', '=', conversationId)
+    .where('kind', '=', 'post')
+    .where('state', '=', 'sent')
+    .executeTakeFirst();
+  return row?.activity_id ?? undefined;
+}
+
+export async function queueNotice(
+  db: Db,
+  n: { idpKey: string; domains: string[]; title: string; lines: string[] },
+  now: Date,
+): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const conversations = await watchers(tx, n.domains);
+    if (conversations.length === 0) return 0;
+    const id = randomUUID();
+    await tx
+      .insertInto('notices')
+      .values({
+        id,
+        idp_key: n.idpKey,
+        title: n.title,
+        lines_json: JSON.stringify(n.lines),
+        created_at: iso(now),
+      })
+      .execute();
+    for (const conversation of conversations) {
+      await tx
+        .insertInto('notice_deliveries')
+        .values({
+          id: orderedId(now),
+          notice_id: id,
+          conversation_id: conversation,
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: iso(now),
+          created_at: iso(now),
+          sent_at: null,
+          error: null,
+        })
+        .execute();
+    }
+    return conversations.length;
+  });
+}
+
+export async function pendingNotices(db: Db, now: Date, limit: number): Promise<NoticeDelivery[]> {
+  const rows = await db
+    .selectFrom('notice_deliveries')
+    .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
+    .select([
+      'notice_deliveries.id',
+      'notice_deliveries.conversation_id',
+      'notice_deliveries.attempts',
+      'notices.title',
+      'notices.lines_json',
+    ])
+    .where('notice_deliveries.state', '=', 'pending')
+    .where('notice_deliveries.next_attempt_at', '<=', iso(now))
+    .orderBy('notice_deliveries.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    conversationId: r.conversation_id,
+    attempts: r.attempts,
+    title: r.title,
+    lines: JSON.parse(r.lines_json) as string[],
+  }));
+}
+
+export async function markNoticeSent(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('notice_deliveries')
+    .set((eb) => ({ state: 'sent', sent_at: iso(now), attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A failed send: retried at `retryAt`, or failed for good without one. Both outbox tables. */
+export async function markFailed(
+  db: Db,
+  table: 'deliveries' | 'notice_deliveries',
+  id: string,
+  error: string,
+  retryAt: Date | undefined,
+): Promise<void> {
+  await db
+    .updateTable(table)
+    .set((eb) => ({
+      state: retryAt ? 'pending' : 'failed',
+      error,
+      attempts: eb('attempts', '+', 1),
+      ...(retryAt ? { next_attempt_at: iso(retryAt) } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
+}

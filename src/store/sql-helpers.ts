@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema';
+
+/** A connection or a transaction: query helpers work inside either. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export const iso = (d: Date): string => d.toISOString();
+export const date = (s: string | null | undefined): Date | undefined =>
+  s ? new Date(s) : undefined;
+
+let sequence = 0;
+/**
+ * Delivery ids sort in creation order (time, then a per-process sequence), so an update is never
+ * sent before the reply queued after it in the same transaction.
+ */
+export function orderedId(now: Date): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${now.getTime().toString().padStart(15, '0')}-${sequence.toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+}
