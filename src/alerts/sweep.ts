@@ -83,12 +83,30 @@ function oncePerUrl(source: MetadataSource): MetadataSource {
   });
 }
 
+interface Target {
+  domain: string;
+  metadataUrl?: string;
+  /** The longest lead any watching conversation asked for (`set lead`), at least ALERT_LEAD_DAYS. */
+  leadDays: number;
+}
+
 /** Distinct (domain, explicit metadata URL) pairs: each checked once however many conversations watch it. */
-function targets(watches: WatchRecord[]): { domain: string; metadataUrl?: string }[] {
-  const seen = new Map<string, { domain: string; metadataUrl?: string }>();
+async function targets(
+  store: Store,
+  watches: WatchRecord[],
+  defaultLeadDays: number,
+): Promise<Target[]> {
+  const leads = new Map<string, number>();
+  for (const id of new Set(watches.map((w) => w.conversationId))) {
+    leads.set(id, (await store.getConversation(id))?.leadDays ?? defaultLeadDays);
+  }
+  const seen = new Map<string, Target>();
   for (const w of watches) {
     const key = `${w.domain}|${w.metadataUrl ?? ''}`;
-    if (!seen.has(key)) seen.set(key, { domain: w.domain, metadataUrl: w.metadataUrl });
+    const lead = Math.max(defaultLeadDays, leads.get(w.conversationId) ?? defaultLeadDays);
+    const target = seen.get(key);
+    if (target) target.leadDays = Math.max(target.leadDays, lead);
+    else seen.set(key, { domain: w.domain, metadataUrl: w.metadataUrl, leadDays: lead });
   }
   return [...seen.values()];
 }
@@ -117,7 +135,12 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       ...deps.checks,
       metadata: oncePerUrl(deps.checks.metadata),
     };
-    const work = targets(await deps.store.listActiveWatches());
+    const lead = { defaultLeadDays: deps.checks.leadDays };
+    const work = await targets(
+      deps.store,
+      await deps.store.listActiveWatches(),
+      lead.defaultLeadDays,
+    );
     const results: { assessment: Assessment; idpKey: string }[] = new Array<{
       assessment: Assessment;
       idpKey: string;
@@ -138,7 +161,12 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
     for (const { assessment: a, idpKey } of results) {
       swept.add(idpKey);
       if (isUnreadable(a)) unreadable.add(idpKey);
-      for (const finding of a.findings) findings.push({ idpKey, domain: a.domain, finding });
+      for (const finding of a.findings) {
+        const expiresAt = a.certificates.find(
+          (c) => c.thumbprintSha1 === finding.thumbprint,
+        )?.notAfter;
+        findings.push({ idpKey, domain: a.domain, finding, ...(expiresAt ? { expiresAt } : {}) });
+      }
       const published = a.certificates
         .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
         .map((c) => c.thumbprintSha1);
@@ -166,7 +194,8 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       alerts: await deps.store.listLiveAlerts([...swept]),
       escalateAfterHours: deps.escalateAfterHours,
     });
-    await deps.store.applyAlertTransitions(transitions, now);
+    await deps.store.applyAlertTransitions(transitions, now, lead);
+    await deps.store.catchUpPosts(now, lead);
     deps.logger.info({ domains: work.length, transitions: transitions.length }, 'sweep done');
     return {
       domains: work.length,
@@ -183,7 +212,7 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
 async function sweepOne(
   deps: SweepDependencies,
   checks: CheckDependencies,
-  target: { domain: string; metadataUrl?: string },
+  target: Target,
 ): Promise<{ assessment: Assessment; idpKey: string }> {
   const previous = await deps.store.getAssessment(target.domain);
   const previousIdp = previous?.idpKey;
@@ -193,6 +222,7 @@ async function sweepOne(
     now: deps.clock(),
     mode: 'sweep',
     metadataUrl: target.metadataUrl,
+    leadDays: target.leadDays,
     autoRolloverFact: await deps.store.getAutoRollover(target.domain),
     history,
     // Stored as JSON: dates come back as strings, which rule 13 never reads (it compares ids and URIs).

@@ -11,12 +11,14 @@ export type Command =
   | { kind: 'alerts' }
   | { kind: 'set-autorollover'; domain: string; value: boolean }
   | { kind: 'set-oncall'; oncall: string }
+  | { kind: 'set-lead'; days: number }
   /** A command of a later release (watching, alerts, settings, Exchange): said so, nothing runs. */
   | { kind: 'not-yet'; command: string }
   | { kind: 'invalid'; reason: string }
   | { kind: 'unknown' };
 
 export const MAX_DOMAINS_PER_MESSAGE = 10;
+export const MAX_LEAD_DAYS = 90;
 
 /** Removes Teams markup: <at>mentions</at>, other tags, entities, and collapses white space. */
 export function plainText(text: string): string {
@@ -117,7 +119,16 @@ function parseSet(args: string[], text: string): Command {
       };
     return { kind: 'set-oncall', oncall };
   }
-  if (what === 'lead') return { kind: 'not-yet', command: 'set lead' };
+  if (what === 'lead') {
+    const days = Number(args[1]);
+    if (args.length !== 2 || !Number.isInteger(days) || days < 0 || days > MAX_LEAD_DAYS) {
+      return {
+        kind: 'invalid',
+        reason: `Say \`set lead 14\`: how many days before the 35-day deadline a manual renewal is first flagged here (0 to ${MAX_LEAD_DAYS}).`,
+      };
+    }
+    return { kind: 'set-lead', days };
+  }
   return {
     kind: 'invalid',
     reason: 'Say `set autorollover <domain> on|off` or `set oncall <@name or tag>`.',

@@ -14,6 +14,7 @@ import { handleCheckAll } from './handlers/check-all-handler';
 import { attachment, handleCheck } from './handlers/check-handler';
 import {
   handleAlerts,
+  handleSetLead,
   handleSetOncall,
   handleUnwatch,
   handleWatch,
@@ -95,6 +96,8 @@ export class FedtrustBot extends TeamsActivityHandler {
         );
       case 'set-oncall':
         return handleSetOncall(this.ctx, turn, command.oncall);
+      case 'set-lead':
+        return handleSetLead(this.ctx, turn, command.days);
       case 'invalid':
         return this.reply(
           turn,

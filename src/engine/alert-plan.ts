@@ -24,6 +24,8 @@ export interface SweptFinding {
   idpKey: string;
   domain: string;
   finding: Finding;
+  /** When the finding's certificate expires (ISO), if known: per-conversation leads count from it. */
+  expiresAt?: string;
 }
 
 export type AlertTransition =
@@ -38,6 +40,7 @@ export type AlertTransition =
       domains: string[];
       message: string;
       remedy: string;
+      expiresAt?: string;
     }
   /** Warning rose to critical (or a snoozed/acknowledged alert got worse): cards updated, a reply notifies. */
   | {
@@ -85,12 +88,13 @@ interface Firing {
   domains: string[];
   message: string;
   remedy: string;
+  expiresAt?: string;
 }
 
 /** Groups the findings that alert: one entry per key, listing every affected domain, worst severity. */
 function firingByKey(findings: SweptFinding[]): Map<string, Firing> {
   const firing = new Map<string, Firing>();
-  for (const { idpKey, domain, finding } of findings) {
+  for (const { idpKey, domain, finding, expiresAt } of findings) {
     if (finding.severity === 'info') continue;
     const thumbprint = finding.thumbprint ?? '-';
     const key = alertKey(idpKey, thumbprint, finding.code);
@@ -104,6 +108,7 @@ function firingByKey(findings: SweptFinding[]): Map<string, Firing> {
         domains: [domain],
         message: finding.message,
         remedy: finding.remedy,
+        ...(expiresAt ? { expiresAt } : {}),
       });
       continue;
     }

@@ -73,27 +73,108 @@ export async function postedTo(tx: Db, alertId: string): Promise<Set<string>> {
   return new Set(rows.map((r) => r.conversation_id));
 }
 
+/** Rules whose warning depends on the lead (DESIGN §4 rule 4): `set lead` changes them per conversation. */
+const LEAD_CODES = new Set(['AUTO_ROLLOVER_OFF', 'MANUAL_RENEWAL_REQUIRED']);
+const DAY_MS = 86_400_000;
+
+/** How posting honours each conversation's lead (`set lead`); without it every watcher gets every alert. */
+export interface LeadPolicy {
+  defaultLeadDays: number;
+}
+
+/**
+ * The conversations an alert may be posted to now: a rule-4 warning reaches a conversation only once
+ * d ≤ 35 + that conversation's lead; everything else reaches every watcher at once.
+ */
+export async function postableWatchers(
+  tx: Db,
+  alert: { code: string; severity: string; expiresAt?: string | null },
+  domains: string[],
+  now: Date,
+  lead: LeadPolicy | undefined,
+): Promise<string[]> {
+  const all = await watchers(tx, domains);
+  if (
+    !lead ||
+    alert.severity !== 'warning' ||
+    !LEAD_CODES.has(alert.code) ||
+    !alert.expiresAt ||
+    all.length === 0
+  )
+    return all;
+  const d = Math.floor((new Date(alert.expiresAt).getTime() - now.getTime()) / DAY_MS);
+  const rows = await tx
+    .selectFrom('conversations')
+    .select(['id', 'lead_days'])
+    .where('id', 'in', all)
+    .execute();
+  const leadOf = new Map(rows.map((r) => [r.id, r.lead_days ?? lead.defaultLeadDays]));
+  return all.filter((id) => d <= 35 + (leadOf.get(id) ?? lead.defaultLeadDays));
+}
+
 export async function fanOut(
   tx: Db,
   alertId: string,
   domains: string[],
   notify: boolean,
   now: Date,
+  lead?: LeadPolicy,
 ): Promise<void> {
   const posted = await postedTo(tx, alertId);
   for (const conversation of posted) {
     await queueDelivery(tx, alertId, conversation, 'update', now);
     if (notify) await queueDelivery(tx, alertId, conversation, 'reply', now);
   }
-  for (const conversation of await watchers(tx, domains)) {
+  const row = await tx
+    .selectFrom('alerts')
+    .select(['code', 'severity', 'expires_at'])
+    .where('id', '=', alertId)
+    .executeTakeFirstOrThrow();
+  for (const conversation of await postableWatchers(
+    tx,
+    { ...row, expiresAt: row.expires_at },
+    domains,
+    now,
+    lead,
+  )) {
     if (!posted.has(conversation)) await queueDelivery(tx, alertId, conversation, 'post', now);
   }
+}
+
+/**
+ * Posts live alerts to watchers that do not have them yet and may now: a conversation whose lead has
+ * opened since the alert was opened, or one that started watching after it.
+ */
+export async function catchUpPosts(tx: Db, now: Date, lead: LeadPolicy): Promise<number> {
+  let queued = 0;
+  const live = await tx
+    .selectFrom('alerts')
+    .select(['id', 'code', 'severity', 'expires_at', 'domains_json'])
+    .where('state', '<>', 'resolved')
+    .execute();
+  for (const alert of live) {
+    const posted = await postedTo(tx, alert.id);
+    const domains = JSON.parse(alert.domains_json) as string[];
+    for (const conversation of await postableWatchers(
+      tx,
+      { ...alert, expiresAt: alert.expires_at },
+      domains,
+      now,
+      lead,
+    )) {
+      if (posted.has(conversation)) continue;
+      await queueDelivery(tx, alert.id, conversation, 'post', now);
+      queued++;
+    }
+  }
+  return queued;
 }
 
 export async function applyAlertTransition(
   tx: Transaction<Database>,
   t: AlertTransition,
   now: Date,
+  lead?: LeadPolicy,
 ): Promise<void> {
   const stamp = iso(now);
   switch (t.kind) {
@@ -120,9 +201,10 @@ export async function applyAlertTransition(
           acknowledged_by_aad: null,
           acknowledged_at: null,
           resolved_at: null,
+          expires_at: t.expiresAt ?? null,
         })
         .execute();
-      for (const conversation of await watchers(tx, t.domains))
+      for (const conversation of await postableWatchers(tx, t, t.domains, now, lead))
         await queueDelivery(tx, id, conversation, 'post', now);
       return;
     }
@@ -141,7 +223,7 @@ export async function applyAlertTransition(
         })
         .where('id', '=', t.alertId)
         .execute();
-      return fanOut(tx, t.alertId, t.domains, true, now);
+      return fanOut(tx, t.alertId, t.domains, true, now, lead);
     case 'refresh':
       await tx
         .updateTable('alerts')
@@ -153,7 +235,7 @@ export async function applyAlertTransition(
         })
         .where('id', '=', t.alertId)
         .execute();
-      return fanOut(tx, t.alertId, t.domains, false, now);
+      return fanOut(tx, t.alertId, t.domains, false, now, lead);
     case 'escalate':
       await tx
         .updateTable('alerts')

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Migrator, type Kysely } from 'kysely';
 import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
 import type { Status } from '../engine/types';
-import { applyAlertTransition, postedTo, queueDelivery, toAlert } from './alert-queries';
+import {
+  applyAlertTransition,
+  catchUpPosts,
+  postedTo,
+  queueDelivery,
+  toAlert,
+  type LeadPolicy,
+} from './alert-queries';
 import { date, iso } from './sql-helpers';
 import * as outbox from './outbox-queries';
 import { AppError } from '../errors';
@@ -293,11 +300,19 @@ export class KyselyStore implements Store {
 
   /** Card update everywhere it was posted (+ a reply when notifying); a post where it is new. */
 
-  async applyAlertTransitions(transitions: AlertTransition[], now: Date): Promise<void> {
+  async applyAlertTransitions(
+    transitions: AlertTransition[],
+    now: Date,
+    lead?: LeadPolicy,
+  ): Promise<void> {
     if (transitions.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
-      for (const t of transitions) await applyAlertTransition(tx, t, now);
+      for (const t of transitions) await applyAlertTransition(tx, t, now, lead);
     });
+  }
+
+  catchUpPosts(now: Date, lead: LeadPolicy): Promise<number> {
+    return this.db.transaction().execute((tx) => catchUpPosts(tx, now, lead));
   }
 
   async acknowledgeAlert(id: string, by: { name: string; aadObjectId?: string }, now: Date) {

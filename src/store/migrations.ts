@@ -152,6 +152,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22-003-alert-expiry': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // When the alert's certificate expires: decides when a conversation's own lead (`set lead`) opens.
+      await db.schema.alterTable('alerts').addColumn('expires_at', 'varchar(32)').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -56,6 +56,7 @@ export interface Database {
     acknowledged_by_aad: string | null;
     acknowledged_at: string | null;
     resolved_at: string | null;
+    expires_at: string | null;
   };
   deliveries: {
     id: string;

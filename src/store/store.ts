@@ -105,7 +105,13 @@ export interface Store {
    * Applies a sweep's transitions and queues their deliveries to every conversation watching an
    * affected domain, in one transaction: written before anything is sent (the outbox).
    */
-  applyAlertTransitions(transitions: AlertTransition[], now: Date): Promise<void>;
+  applyAlertTransitions(
+    transitions: AlertTransition[],
+    now: Date,
+    lead?: { defaultLeadDays: number },
+  ): Promise<void>;
+  /** Posts live alerts to watchers whose lead has opened or who started watching since (`set lead`). */
+  catchUpPosts(now: Date, lead: { defaultLeadDays: number }): Promise<number>;
   acknowledgeAlert(
     id: string,
     by: { name: string; aadObjectId?: string },

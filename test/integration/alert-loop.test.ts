@@ -196,6 +196,15 @@ describe('watch → sweep → alert → acknowledge → rotate → resolved, ove
     expect(await app.notifier.deliverPending()).toEqual({ sent: 1, retried: 0, failed: 0 });
   });
 
+  it("sets this conversation's lead from Teams and audits it", async () => {
+    await post(teamsMessage(connector.url, 'set lead 14', { scope: 'channel' }));
+    expect(cardTitle(connector.messages().at(-1))).toBe('Lead set to 14 days here');
+    expect((await store.getConversation('19:ops@thread.tacv2'))?.leadDays).toBe(14);
+    expect(await store.auditTrail('19:ops@thread.tacv2')).toMatchObject([
+      { action: 'lead', detail: { days: 14 } },
+    ]);
+  });
+
   it('refuses to acknowledge an alert this conversation does not watch, changing nothing', async () => {
     await post(
       teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`, { scope: 'channel' }),

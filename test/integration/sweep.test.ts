@@ -153,6 +153,29 @@ describe('runSweep', () => {
     expect(await store.pendingNotices(now, 10)).toHaveLength(2);
   });
 
+  it("honours each conversation's lead for manual renewals, and catches up as leads open", async () => {
+    await store.setAutoRollover('contoso.com', false, 'Ada', now);
+    await store.setAutoRollover('fabrikam.com', false, 'Ada', now);
+    const c2 = await store.getConversation('c2');
+    await store.upsertConversation({ ...c2!, leadDays: 14 }, now);
+    now = at(E, -45); // inside c2's 14-day lead, outside c1's default 7
+    await runSweep(deps());
+    expect((await store.listLiveAlerts()).map((a) => [a.code, a.severity])).toEqual([
+      ['AUTO_ROLLOVER_OFF', 'warning'],
+    ]);
+    expect((await store.pendingDeliveries(now, 10)).map((d) => d.conversationId)).toEqual(['c2']);
+    now = at(E, -42); // c1's lead opens
+    await runSweep(deps());
+    // c2's card updates quietly (the days left changed); c1 gets its first post.
+    expect((await store.pendingDeliveries(now, 10)).map((d) => [d.conversationId, d.kind])).toEqual(
+      [
+        ['c2', 'post'],
+        ['c2', 'update'],
+        ['c1', 'post'],
+      ],
+    );
+  });
+
   it('warns about unreachable metadata only after two failed sweeps in a row', async () => {
     now = at(E, -100);
     served = undefined;

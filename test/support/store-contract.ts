@@ -16,7 +16,10 @@ function conversation(id: string, active = true) {
   };
 }
 
-function open(domains: string[], severity: 'warning' | 'critical' = 'warning'): AlertTransition {
+function open(
+  domains: string[],
+  severity: 'warning' | 'critical' = 'warning',
+): Extract<AlertTransition, { kind: 'open' }> {
   return {
     kind: 'open',
     key: alertKey(IDP, 'AB', 'NEXT_CERT_NOT_IN_ENTRA'),
@@ -275,6 +278,40 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.pendingNotices(NOW, 10)).toEqual([]);
       await store.markNoticeSent(notice!.id, later(1));
       expect(await store.pendingNotices(later(60), 10)).toEqual([]);
+    });
+
+    it('posts a live alert to a conversation that starts watching later (catch-up), once', async () => {
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await store.upsertConversation(conversation('late'), NOW);
+      await store.addWatch({ conversationId: 'late', domain: 'contoso.com', createdAt: NOW });
+      expect(await store.catchUpPosts(later(60), { defaultLeadDays: 7 })).toBe(1);
+      expect(await store.catchUpPosts(later(120), { defaultLeadDays: 7 })).toBe(0);
+      expect(
+        (await store.pendingDeliveries(later(120), 10)).map((d) => [d.conversationId, d.kind]),
+      ).toEqual([['late', 'post']]);
+    });
+
+    it('holds a lead-dependent warning back from a conversation until its own lead opens', async () => {
+      await store.upsertConversation({ ...conversation('long'), leadDays: 14 }, NOW);
+      await store.upsertConversation(conversation('default'), NOW);
+      for (const id of ['long', 'default'])
+        await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: NOW });
+      const expires = new Date(NOW.getTime() + 45 * 86_400_000 + 3_600_000); // d = 45
+      const manual: AlertTransition = {
+        ...open(['contoso.com']),
+        code: 'AUTO_ROLLOVER_OFF',
+        key: alertKey(IDP, 'AB', 'AUTO_ROLLOVER_OFF'),
+        expiresAt: expires.toISOString(),
+      };
+      await store.applyAlertTransitions([manual], NOW, { defaultLeadDays: 7 });
+      expect((await store.pendingDeliveries(NOW, 10)).map((d) => d.conversationId)).toEqual([
+        'long',
+      ]);
+      const threeDaysLater = new Date(NOW.getTime() + 3 * 86_400_000); // d = 42 ≤ 35 + 7
+      expect(await store.catchUpPosts(threeDaysLater, { defaultLeadDays: 7 })).toBe(1);
+      expect(
+        (await store.pendingDeliveries(threeDaysLater, 10)).map((d) => d.conversationId),
+      ).toEqual(['long', 'default']);
     });
 
     it('keeps an audit trail per target', async () => {

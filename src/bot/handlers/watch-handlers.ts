@@ -234,3 +234,33 @@ export async function handleSetOncall(
     ),
   );
 }
+
+/** `set lead <days>`: this conversation's warnings for manual renewals start that many days before 35. */
+export async function handleSetLead(
+  ctx: BotContext,
+  turn: TurnContext,
+  days: number,
+): Promise<void> {
+  await rememberConversation(ctx, turn);
+  const id = conversationIdOf(turn);
+  const existing = await ctx.store.getConversation(id);
+  if (existing) await ctx.store.upsertConversation({ ...existing, leadDays: days }, ctx.clock());
+  await ctx.store.audit({
+    at: ctx.clock(),
+    actor: actorOf(turn).name,
+    action: 'lead',
+    target: id,
+    detail: { days },
+  });
+  await reply(
+    turn,
+    renderMessageCard(
+      ctx.templates,
+      `Lead set to ${days} days here`,
+      [
+        `Certificates renewed by hand (auto-rollover off, or a third-party IdP) are flagged in this conversation ${35 + days} days before they expire; Entra's 35-day deadline and the critical alerts do not change.`,
+      ],
+      'good',
+    ),
+  );
+}

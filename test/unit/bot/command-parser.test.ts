@@ -40,7 +40,8 @@ describe('parseCommand', () => {
       { kind: 'set-oncall', oncall: '#sre' },
     ],
     ['set oncall @ada', { kind: 'set-oncall', oncall: '@ada' }],
-    ['set lead 14', { kind: 'not-yet', command: 'set lead' }],
+    ['set lead 14', { kind: 'set-lead', days: 14 }],
+    ['Set Lead 0', { kind: 'set-lead', days: 0 }],
     ['watch exchange', { kind: 'not-yet', command: 'watch exchange' }],
     ['check mfg', { kind: 'not-yet', command: 'check mfg' }],
     ['hello there', { kind: 'unknown' }],
@@ -60,6 +61,8 @@ describe('parseCommand', () => {
     ['watch contoso.com metadata http://x', /https/],
     ['set autorollover contoso.com maybe', /on.*off/],
     ['set something', /autorollover/],
+    ['set lead soon', /set lead 14/],
+    ['set lead 91', /0 to 90/],
     [`check ${Array.from({ length: 11 }, (_, i) => `d${i}.com`).join(' ')}`, /at most 10/],
   ])('refuses %j with a reason', (text, reason) => {
     const command = parseCommand(text);
