@@ -92,6 +92,13 @@ function invalid(ctx: BotContext, why: string): AdaptiveCard {
 async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
   const target = parseCheckActionData(data);
   if (!target) return invalid(ctx, 'The card did not say which domain to check.');
+  await ctx.store.audit({
+    at: ctx.clock(),
+    actor: actorOf(turn).name,
+    action: 'recheck',
+    target: target.domain,
+    detail: { conversationId: conversationIdOf(turn) },
+  });
   const work = checkCard(ctx, target.domain, target.metadataUrl);
   const fast = await Promise.race([
     work,
