@@ -26,10 +26,12 @@ import type {
 } from './store';
 
 /** Applies the schema's migrations; throws STORE_FAILED with the reason when one fails. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const { error, results } = await new Migrator({
     db,
     provider: migrationProvider,
+    // PostgreSQL: keep the migration bookkeeping in the store's own schema, not in any schema that has it.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   }).migrateToLatest();
   if (error)
     throw new AppError('STORE_FAILED', `migration failed: ${(error as Error).message}`, {

@@ -1,0 +1,33 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { Client, Pool } from 'pg';
+import { KyselyStore, migrateToLatest } from './kysely-store';
+import type { Database } from './schema';
+
+/**
+ * The shared store for several replicas (DATABASE_URL=postgres://…): the same schema, migrations and
+ * queries as SQLite through Kysely. `schema`, when given, is created and set as every connection's
+ * search_path (tests isolate themselves in one).
+ */
+export async function openPostgresStore(
+  url: string,
+  options: { schema?: string; maxConnections?: number } = {},
+): Promise<KyselyStore> {
+  const schema = options.schema?.replace(/[^a-z0-9_]/gi, '');
+  if (schema) {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db, schema);
+  return new KyselyStore(db);
+}
