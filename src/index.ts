@@ -38,7 +38,7 @@ async function main(): Promise<void> {
         clock: () => new Date(),
         logger,
         escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
-      }),
+      }).then((result) => result.results.forEach((a) => app.metrics.countCheck(a.status))),
     deliver: () => app.notifier.deliverPending(),
     logger,
   });

@@ -1,6 +1,9 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as restify from 'restify';
+import type { Metrics } from './metrics';
+import type { Store } from './store/store';
 import { PAGES } from './pages/pages';
 
 export interface ServerOptions {
@@ -8,6 +11,17 @@ export interface ServerOptions {
   bot: ActivityHandler;
   logger: Logger;
   version: string;
+  store: Store;
+  metrics: Metrics;
+  /** Bearer token required by /metrics (METRICS_TOKEN); none = open. */
+  metricsToken?: string;
+}
+
+/** Compares a presented bearer token in constant time (hashes first, so lengths never leak). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(presented), digest(token));
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -22,6 +36,25 @@ export function makeServer(options: ServerOptions): restify.Server {
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok', version: options.version });
     next();
+  });
+  // Ready: the store answers (it was migrated when it was opened).
+  server.get('/readyz', async (_req, res) => {
+    try {
+      await options.store.ping();
+      res.send(200, { status: 'ready' });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'not ready: the store does not answer');
+      res.send(503, { status: 'unavailable', reason: 'the store does not answer' });
+    }
+  });
+  server.get('/metrics', async (req, res) => {
+    if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+      res.send(401, { error: 'a bearer token is required' });
+      return;
+    }
+    await options.metrics.refresh();
+    res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+    res.end(await options.metrics.registry.metrics());
   });
   for (const [path, html] of Object.entries(PAGES)) {
     server.get(path, (_req, res, next) => {

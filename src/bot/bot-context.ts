@@ -4,6 +4,7 @@ import type { CardTemplates } from '../cards/card-templates';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Settings } from '../config';
 import type { Store } from '../store/store';
+import type { Status } from '../engine/types';
 import type { BackgroundWork } from './background-work';
 
 /** Runs logic in a conversation outside the current turn (proactive), e.g. to update a card later. */
@@ -23,6 +24,8 @@ export interface BotContext {
   version: string;
   continueConversation: ContinueConversation;
   background: BackgroundWork;
+  /** Counts an on-demand check for /metrics. */
+  onChecked: (status: Status) => void;
   /** Sends queued deliveries soon (after an acknowledgement, every posted card updates). */
   deliverSoon: () => void;
   /** How long a turn waits for a check before it answers "checking…" and updates later. */

@@ -8,6 +8,7 @@ import type { Notifier } from '../alerts/notifier';
 import type { Store } from '../store/store';
 import { createAdapter, createNotifier } from './proactive';
 import type { BotContext } from './bot-context';
+import { Metrics } from '../metrics';
 import type { Settings } from '../config';
 import { makeServer } from '../server';
 import { BackgroundWork } from './background-work';
@@ -30,6 +31,7 @@ export interface BotApp {
   adapter: CloudAdapter;
   background: BackgroundWork;
   notifier: Notifier;
+  metrics: Metrics;
 }
 
 /**
@@ -59,6 +61,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, 'background work failed'),
   );
   const clock = options.clock ?? (() => new Date());
+  const metrics = new Metrics(options.store);
   const notifier = createNotifier({
     adapter,
     settings,
@@ -78,6 +81,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     version: options.version,
     background,
     fastReplyMs: options.fastReplyMs ?? 2500,
+    onChecked: (status) => metrics.countCheck(status),
     deliverSoon: () => background.run(async () => void (await notifier.deliverPending())),
     continueConversation: (reference, logic) =>
       adapter.continueConversationAsync(settings.MicrosoftAppId ?? '', reference, logic),
@@ -85,7 +89,16 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const bot = new FedtrustBot(context);
 
   return {
-    server: makeServer({ adapter, bot, logger, version: options.version }),
+    server: makeServer({
+      adapter,
+      bot,
+      logger,
+      version: options.version,
+      store: options.store,
+      metrics,
+      metricsToken: settings.METRICS_TOKEN,
+    }),
+    metrics,
     adapter,
     background,
     notifier,

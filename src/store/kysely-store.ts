@@ -482,6 +482,38 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async ping(): Promise<void> {
+    await this.db.selectFrom('leases').select('name').limit(1).execute();
+  }
+
+  async listAssessments(): Promise<StoredAssessment[]> {
+    const rows = await this.db
+      .selectFrom('assessments')
+      .select('domain')
+      .orderBy('domain')
+      .execute();
+    const out: StoredAssessment[] = [];
+    for (const { domain } of rows) {
+      const stored = await this.getAssessment(domain);
+      if (stored) out.push(stored);
+    }
+    return out;
+  }
+
+  async countPendingDeliveries(): Promise<number> {
+    const count = async (table: 'deliveries' | 'notice_deliveries') =>
+      Number(
+        (
+          await this.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('state', '=', 'pending')
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+    return (await count('deliveries')) + (await count('notice_deliveries'));
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

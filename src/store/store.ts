@@ -146,5 +146,12 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
 
+  /** Succeeds when the store answers a query (readiness). */
+  ping(): Promise<void>;
+  /** Every domain's last assessment (metrics). */
+  listAssessments(): Promise<StoredAssessment[]>;
+  /** Deliveries and notices waiting to be sent (metrics). */
+  countPendingDeliveries(): Promise<number>;
+
   close(): Promise<void>;
 }

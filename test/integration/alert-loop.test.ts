@@ -240,3 +240,68 @@ describe('pacing', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
   });
 });
+
+describe('operations endpoints', () => {
+  const base = () => botUrl.replace('/api/messages', '');
+
+  it('says ready while the store answers, and exports the watched state as Prometheus metrics', async () => {
+    expect(await fetch(`${base()}/readyz`).then((r) => r.status)).toBe(200);
+    await post(teamsMessage(connector.url, `watch contoso.com metadata ${metadata()}`));
+    await sweep();
+    const response = await fetch(`${base()}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain(
+      `fedtrust_certificate_days_left{domain="contoso.com",source="idp-metadata",role="signing",thumbprint="${S.thumbprintSha1}"} 18`,
+    );
+    expect(text).toContain('fedtrust_check_status{domain="contoso.com"} 1');
+    expect(text).toContain('fedtrust_alerts_open{severity="warning"} 1');
+    expect(text).toMatch(/fedtrust_outbox_pending 1\b/);
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers 503 when the store does not answer', async () => {
+    const broken = await openSqliteStore(':memory:');
+    const other = createBotApp({
+      settings: loadSettings({}),
+      logger,
+      checks: checks(),
+      store: broken,
+      version: 'test',
+    });
+    const url = `http://127.0.0.1:${await start(other.server, 0, '127.0.0.1')}`;
+    await broken.close();
+    expect(await fetch(`${url}/readyz`).then((r) => r.status)).toBe(503);
+    await closeServer(other.server);
+  });
+
+  it('requires METRICS_TOKEN as a bearer token when set', async () => {
+    const guarded = createBotApp({
+      settings: loadSettings({ METRICS_TOKEN: 's3cret-token' }),
+      logger,
+      checks: checks(),
+      store,
+      version: 'test',
+    });
+    const url = `http://127.0.0.1:${await start(guarded.server, 0, '127.0.0.1')}/metrics`;
+    expect(await fetch(url).then((r) => r.status)).toBe(401);
+    expect(
+      await fetch(url, { headers: { authorization: 'Bearer wrong' } }).then((r) => r.status),
+    ).toBe(401);
+    expect(
+      await fetch(url, { headers: { authorization: 'Bearer s3cret-token' } }).then((r) => r.status),
+    ).toBe(200);
+    await closeServer(guarded.server);
+  });
+});
+
+describe('audit', () => {
+  it('audits a Re-check pressed on a card', async () => {
+    await post(
+      cardAction(connector.url, 'recheck', { domain: 'contoso.com', metadataUrl: metadata() }),
+    );
+    expect(await store.auditTrail('contoso.com')).toMatchObject([
+      { actor: 'Ada Lovelace', action: 'recheck' },
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Assessment, Status } from './engine/types';
+import type { Store } from './store/store';
+
+const STATUS_VALUE: Record<Status, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
+
+/**
+ * Prometheus metrics (DESIGN §2 /metrics): certificate days left and check status per domain (from the
+ * last stored assessments, read at scrape time), checks by result, open alerts by severity, the outbox.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly checks: Counter<'result'>;
+
+  constructor(store: Store) {
+    collectDefaultMetrics({ register: this.registry });
+    this.checks = new Counter({
+      name: 'fedtrust_checks_total',
+      help: 'Checks run, by result',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    const daysLeft = new Gauge({
+      name: 'fedtrust_certificate_days_left',
+      help: 'Days until each certificate of a watched domain expires (last sweep)',
+      labelNames: ['domain', 'source', 'role', 'thumbprint'],
+      registers: [this.registry],
+    });
+    const status = new Gauge({
+      name: 'fedtrust_check_status',
+      help: 'Last check status: 0 ok, 1 warning, 2 critical, 3 unknown',
+      labelNames: ['domain'],
+      registers: [this.registry],
+    });
+    const alerts = new Gauge({
+      name: 'fedtrust_alerts_open',
+      help: 'Alerts not resolved, by severity',
+      labelNames: ['severity'],
+      registers: [this.registry],
+    });
+    const outbox = new Gauge({
+      name: 'fedtrust_outbox_pending',
+      help: 'Deliveries waiting to be sent',
+      registers: [this.registry],
+    });
+    // Read the store at scrape time (collect), so every replica reports the shared state.
+    const refresh = async (): Promise<void> => {
+      daysLeft.reset();
+      status.reset();
+      for (const stored of await store.listAssessments()) {
+        const a = stored.assessment as Assessment;
+        status.set({ domain: a.domain }, STATUS_VALUE[a.status]);
+        for (const c of a.certificates) {
+          daysLeft.set(
+            { domain: a.domain, source: c.source, role: c.role, thumbprint: c.thumbprintSha1 },
+            c.daysLeft,
+          );
+        }
+      }
+      alerts.reset();
+      for (const severity of ['warning', 'critical'] as const) alerts.set({ severity }, 0);
+      for (const alert of await store.listLiveAlerts()) alerts.inc({ severity: alert.severity });
+      outbox.set(await store.countPendingDeliveries());
+    };
+    this.refresh = refresh;
+  }
+
+  /** Recomputes the store-backed gauges; called before each scrape. */
+  readonly refresh: () => Promise<void>;
+
+  countCheck(result: Status): void {
+    this.checks.inc({ result });
+  }
+}
