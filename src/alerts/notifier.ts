@@ -93,11 +93,11 @@ export class Notifier {
 
   async deliverPending(limit = 100): Promise<{ sent: number; retried: number; failed: number }> {
     const counts = { sent: 0, retried: 0, failed: 0 };
-    for (const delivery of await this.deps.store.pendingDeliveries(this.deps.clock(), limit)) {
+    for (const delivery of await this.deps.store.claimDeliveries(this.deps.clock(), limit)) {
       const outcome = await this.deliver(delivery);
       counts[outcome]++;
     }
-    for (const notice of await this.deps.store.pendingNotices(this.deps.clock(), limit)) {
+    for (const notice of await this.deps.store.claimNotices(this.deps.clock(), limit)) {
       const outcome = await this.deliverNotice(notice);
       counts[outcome]++;
     }

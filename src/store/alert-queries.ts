@@ -58,6 +58,7 @@ export async function queueDelivery(
       created_at: iso(now),
       sent_at: null,
       error: null,
+      claimed_until: null,
     })
     .execute();
 }

@@ -482,6 +482,18 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async claimDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]> {
+    const ids = await outbox.claimDue(this.db, 'deliveries', now, limit);
+    const rows = await outbox.deliveriesById(this.db, ids);
+    return ids.flatMap((id) => rows.filter((r) => r.id === id));
+  }
+
+  async claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]> {
+    const ids = await outbox.claimDue(this.db, 'notice_deliveries', now, limit);
+    const rows = await outbox.noticesById(this.db, ids);
+    return ids.flatMap((id) => rows.filter((r) => r.id === id));
+  }
+
   async ping(): Promise<void> {
     await this.db.selectFrom('leases').select('name').limit(1).execute();
   }

@@ -158,6 +158,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('alerts').addColumn('expires_at', 'varchar(32)').execute();
     },
   },
+  '2026-11-22-004-delivery-claims': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A notifier claims rows before sending ('sending' until claimed_until): two never send the same row.
+      await db.schema.alterTable('deliveries').addColumn('claimed_until', 'varchar(32)').execute();
+      await db.schema
+        .alterTable('notice_deliveries')
+        .addColumn('claimed_until', 'varchar(32)')
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

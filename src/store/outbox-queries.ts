@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { watchers } from './alert-queries';
 import { iso, orderedId, type Db } from './sql-helpers';
 import type { DeliveryRecord, NoticeDelivery } from './store';
@@ -98,6 +99,7 @@ export async function queueNotice(
           created_at: iso(now),
           sent_at: null,
           error: null,
+          claimed_until: null,
         })
         .execute();
     }
@@ -156,4 +158,82 @@ export async function markFailed(
     }))
     .where('id', '=', id)
     .execute();
+}
+
+/** How long a claim lasts: a notifier that died while sending loses its rows to the next one after this. */
+export const CLAIM_MS = 2 * 60_000;
+
+/**
+ * Claims up to `limit` due rows of an outbox table for one notifier: pending and due, or claimed by a
+ * notifier whose claim ran out. The conditional UPDATE is what makes it safe: under concurrent claims
+ * (several replicas on PostgreSQL) a row goes to exactly one of them.
+ */
+export async function claimDue(
+  db: Db,
+  table: 'deliveries' | 'notice_deliveries',
+  now: Date,
+  limit: number,
+): Promise<string[]> {
+  const at = iso(now);
+  const due = sql<boolean>`((state = 'pending' and next_attempt_at <= ${at}) or (state = 'sending' and claimed_until <= ${at}))`;
+  const candidates = await db
+    .selectFrom(table)
+    .select('id')
+    .where(due)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (candidates.length === 0) return [];
+  const claimed = await db
+    .updateTable(table)
+    .set({ state: 'sending', claimed_until: iso(new Date(now.getTime() + CLAIM_MS)) })
+    .where(
+      'id',
+      'in',
+      candidates.map((c) => c.id),
+    )
+    .where(due)
+    .returning('id')
+    .execute();
+  const ids = new Set(claimed.map((c) => c.id));
+  return candidates.map((c) => c.id).filter((id) => ids.has(id));
+}
+
+export async function deliveriesById(db: Db, ids: string[]): Promise<DeliveryRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    alertId: r.alert_id,
+    conversationId: r.conversation_id,
+    kind: r.kind as DeliveryRecord['kind'],
+    state: 'pending',
+    activityId: r.activity_id ?? undefined,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at),
+  }));
+}
+
+export async function noticesById(db: Db, ids: string[]): Promise<NoticeDelivery[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('notice_deliveries')
+    .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
+    .select([
+      'notice_deliveries.id',
+      'notice_deliveries.conversation_id',
+      'notice_deliveries.attempts',
+      'notices.title',
+      'notices.lines_json',
+    ])
+    .where('notice_deliveries.id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    conversationId: r.conversation_id,
+    attempts: r.attempts,
+    title: r.title,
+    lines: JSON.parse(r.lines_json) as string[],
+  }));
 }

@@ -70,6 +70,7 @@ export interface Database {
     created_at: string;
     sent_at: string | null;
     error: string | null;
+    claimed_until: string | null;
   };
   audit_log: {
     id: string;
@@ -96,6 +97,7 @@ export interface Database {
     created_at: string;
     sent_at: string | null;
     error: string | null;
+    claimed_until: string | null;
   };
   leases: {
     name: string;

@@ -124,7 +124,11 @@ export interface Store {
     now: Date,
   ): Promise<'snoozed' | 'resolved' | 'unknown'>;
 
+  /** Due deliveries, to look at (nothing claimed). */
   pendingDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
+  /** Claims due deliveries for this notifier (a claim expires if it dies): no row goes to two notifiers. */
+  claimDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
+  claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void>;
   markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
   /** The activity id of the alert's card in a conversation (to update it in place, to reply to it). */

@@ -1,6 +1,7 @@
 /**
  * A separate process that drains the outbox of the SQLite store given as argv[2], as the bot or
  * `fedtrust sweep` would. The crash-safety test kills it with SIGKILL and starts it again.
+ * Usage: deliver-worker.ts <db path> [clock offset ms]
  */
 import { createAdapter, createNotifier } from '../../src/bot/proactive';
 import { CardTemplates } from '../../src/cards/card-templates';
@@ -11,7 +12,9 @@ import { openSqliteStore } from '../../src/store/sqlite-store';
 async function main(): Promise<void> {
   const store = await openSqliteStore(process.argv[2]!);
   const settings = loadSettings({});
-  const clock = () => new Date();
+  // argv[3]: milliseconds to add to the clock, so a test can let a dead worker's claims run out.
+  const offset = Number(process.argv[3] ?? 0);
+  const clock = () => new Date(Date.now() + offset);
   const notifier = createNotifier({
     adapter: createAdapter(settings),
     settings,

@@ -314,6 +314,26 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       ).toEqual(['long', 'default']);
     });
 
+    it('gives each due delivery to one claimer, and hands over a claim its notifier never finished', async () => {
+      for (const id of ['c1', 'c2']) {
+        await store.upsertConversation(conversation(id), NOW);
+        await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: NOW });
+      }
+      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      const [first, second] = await Promise.all([
+        store.claimDeliveries(NOW, 10),
+        store.claimDeliveries(NOW, 10),
+      ]);
+      expect([...first, ...second].map((d) => d.conversationId).sort()).toEqual(['c1', 'c2']);
+      expect(await store.claimDeliveries(later(1), 10)).toEqual([]);
+      const [sent, ...rest] = [...first, ...second];
+      await store.markDelivered(sent!.id, 'activity-1', later(1));
+      // The notifier holding the rest died: after the claim runs out, another takes them over.
+      expect((await store.claimDeliveries(later(3), 10)).map((d) => d.id)).toEqual(
+        rest.map((d) => d.id),
+      );
+    });
+
     it('keeps an audit trail per target', async () => {
       await store.audit({
         at: NOW,
