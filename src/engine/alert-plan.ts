@@ -80,16 +80,8 @@ export function alertKey(idpKey: string, thumbprint: string, code: FindingCode):
   return `${idpKey}|${thumbprint}|${code}`;
 }
 
-interface Firing {
-  idpKey: string;
-  code: FindingCode;
-  thumbprint: string;
-  severity: 'warning' | 'critical';
-  domains: string[];
-  message: string;
-  remedy: string;
-  expiresAt?: string;
-}
+/** What fires for one key: the open transition without its kind and key. */
+type Firing = Omit<Extract<AlertTransition, { kind: 'open' }>, 'kind' | 'key'>;
 
 /** Groups the findings that alert: one entry per key, listing every affected domain, worst severity. */
 function firingByKey(findings: SweptFinding[]): Map<string, Firing> {

@@ -25,6 +25,19 @@ import type {
   WatchRecord,
 } from './store';
 
+/** A stored assessment row, decoded. */
+function toAssessment(row: Database['assessments']): StoredAssessment {
+  return {
+    domain: row.domain,
+    checkedAt: new Date(row.checked_at),
+    status: row.status as Status,
+    idpKey: row.idp_key ?? undefined,
+    assessment: JSON.parse(row.assessment_json) as unknown,
+    entra: row.entra_json === null ? undefined : (JSON.parse(row.entra_json) as unknown),
+    failedSweeps: row.failed_sweeps,
+  };
+}
+
 /** Applies the schema's migrations; throws STORE_FAILED with the reason when one fails. */
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const { error, results } = await new Migrator({
@@ -221,16 +234,7 @@ export class KyselyStore implements Store {
       .selectAll()
       .where('domain', '=', domain)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      domain: row.domain,
-      checkedAt: new Date(row.checked_at),
-      status: row.status as Status,
-      idpKey: row.idp_key ?? undefined,
-      assessment: JSON.parse(row.assessment_json) as unknown,
-      entra: row.entra_json === null ? undefined : (JSON.parse(row.entra_json) as unknown),
-      failedSweeps: row.failed_sweeps,
-    };
+    return row ? toAssessment(row) : undefined;
   }
 
   async recordCertificates(idpKey: string, thumbprints: string[], now: Date): Promise<string[]> {
@@ -499,17 +503,8 @@ export class KyselyStore implements Store {
   }
 
   async listAssessments(): Promise<StoredAssessment[]> {
-    const rows = await this.db
-      .selectFrom('assessments')
-      .select('domain')
-      .orderBy('domain')
-      .execute();
-    const out: StoredAssessment[] = [];
-    for (const { domain } of rows) {
-      const stored = await this.getAssessment(domain);
-      if (stored) out.push(stored);
-    }
-    return out;
+    const rows = await this.db.selectFrom('assessments').selectAll().orderBy('domain').execute();
+    return rows.map(toAssessment);
   }
 
   async countPendingDeliveries(): Promise<number> {

@@ -2,7 +2,51 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { watchers } from './alert-queries';
 import { iso, orderedId, type Db } from './sql-helpers';
+import type { Database } from './schema';
 import type { DeliveryRecord, NoticeDelivery } from './store';
+
+function toDelivery(r: Database['deliveries']): DeliveryRecord {
+  return {
+    id: r.id,
+    alertId: r.alert_id,
+    conversationId: r.conversation_id,
+    kind: r.kind as DeliveryRecord['kind'],
+    state: 'pending',
+    activityId: r.activity_id ?? undefined,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at),
+  };
+}
+
+/** Notice deliveries with their notice's text. */
+function noticeRows(db: Db) {
+  return db
+    .selectFrom('notice_deliveries')
+    .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
+    .select([
+      'notice_deliveries.id',
+      'notice_deliveries.conversation_id',
+      'notice_deliveries.attempts',
+      'notices.title',
+      'notices.lines_json',
+    ]);
+}
+
+function toNotice(r: {
+  id: string;
+  conversation_id: string;
+  attempts: number;
+  title: string;
+  lines_json: string;
+}): NoticeDelivery {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    attempts: r.attempts,
+    title: r.title,
+    lines: JSON.parse(r.lines_json) as string[],
+  };
+}
 
 /**
  * The outbox: alert deliveries and notice deliveries, each written before it is sent and marked after.
@@ -21,16 +65,7 @@ export async function pendingDeliveries(
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    alertId: r.alert_id,
-    conversationId: r.conversation_id,
-    kind: r.kind as DeliveryRecord['kind'],
-    state: 'pending',
-    activityId: r.activity_id ?? undefined,
-    attempts: r.attempts,
-    nextAttemptAt: new Date(r.next_attempt_at),
-  }));
+  return rows.map(toDelivery);
 }
 
 export async function markDelivered(
@@ -108,28 +143,13 @@ export async function queueNotice(
 }
 
 export async function pendingNotices(db: Db, now: Date, limit: number): Promise<NoticeDelivery[]> {
-  const rows = await db
-    .selectFrom('notice_deliveries')
-    .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
-    .select([
-      'notice_deliveries.id',
-      'notice_deliveries.conversation_id',
-      'notice_deliveries.attempts',
-      'notices.title',
-      'notices.lines_json',
-    ])
+  const rows = await noticeRows(db)
     .where('notice_deliveries.state', '=', 'pending')
     .where('notice_deliveries.next_attempt_at', '<=', iso(now))
     .orderBy('notice_deliveries.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    attempts: r.attempts,
-    title: r.title,
-    lines: JSON.parse(r.lines_json) as string[],
-  }));
+  return rows.map(toNotice);
 }
 
 export async function markNoticeSent(db: Db, id: string, now: Date): Promise<void> {
@@ -203,37 +223,11 @@ export async function claimDue(
 export async function deliveriesById(db: Db, ids: string[]): Promise<DeliveryRecord[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    alertId: r.alert_id,
-    conversationId: r.conversation_id,
-    kind: r.kind as DeliveryRecord['kind'],
-    state: 'pending',
-    activityId: r.activity_id ?? undefined,
-    attempts: r.attempts,
-    nextAttemptAt: new Date(r.next_attempt_at),
-  }));
+  return rows.map(toDelivery);
 }
 
 export async function noticesById(db: Db, ids: string[]): Promise<NoticeDelivery[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('notice_deliveries')
-    .innerJoin('notices', 'notices.id', 'notice_deliveries.notice_id')
-    .select([
-      'notice_deliveries.id',
-      'notice_deliveries.conversation_id',
-      'notice_deliveries.attempts',
-      'notices.title',
-      'notices.lines_json',
-    ])
-    .where('notice_deliveries.id', 'in', ids)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    attempts: r.attempts,
-    title: r.title,
-    lines: JSON.parse(r.lines_json) as string[],
-  }));
+  const rows = await noticeRows(db).where('notice_deliveries.id', 'in', ids).execute();
+  return rows.map(toNotice);
 }
