@@ -31,4 +31,6 @@ export const FINDING_TITLES: Record<FindingCode, string> = {
   EXCHANGE_SNAPSHOT_STALE: 'Exchange snapshot is stale',
   ORG_CERT_EXPIRING: 'Federation trust OrgCertificate expiring',
   ORG_PREV_CERT_EXPIRED: 'Expired previous OrgCertificate (noise)',
+  MFG_METADATA_URL_MISMATCH: 'Exchange trust refreshes from the wrong URL',
+  ADFS_SNAPSHOT_STALE: 'AD FS snapshot is old',
 };

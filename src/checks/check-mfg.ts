@@ -29,5 +29,6 @@ export async function checkMfg(
     mfgProblem: load.ok ? undefined : load.problem,
     trust: request.trust,
     firstSeen: request.firstSeen,
+    expectedMetadataUrl: request.metadataUrl,
   });
 }

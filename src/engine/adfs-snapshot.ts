@@ -19,6 +19,17 @@ export interface AdfsSnapshot {
 
 export const ADFS_DEFAULTS = { generation: 20, promotion: 5, critical: 2 } as const;
 
+/** A collector snapshot older than this no longer says which certificate is primary (issue #5). */
+export const ADFS_SNAPSHOT_MAX_AGE_DAYS = 7;
+
+/** Whether a received snapshot is too old to name the primary certificate (a file has no age). */
+export function isSnapshotStale(snapshot: AdfsSnapshot, now: Date): boolean {
+  return (
+    snapshot.receivedAt !== undefined &&
+    now.getTime() - snapshot.receivedAt.getTime() > ADFS_SNAPSHOT_MAX_AGE_DAYS * 86_400_000
+  );
+}
+
 export type AdfsParseResult = { ok: true; snapshot: AdfsSnapshot } | { ok: false; reason: string };
 
 function isTokenSigning(item: Record<string, unknown>): boolean {

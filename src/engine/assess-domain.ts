@@ -16,7 +16,8 @@ import {
   promotionPending,
   signerNotInEntra,
 } from './rules/rollover-rules';
-import { certLabel, worstSeverity } from './finding-helpers';
+import { certLabel, day, worstSeverity } from './finding-helpers';
+import { ADFS_SNAPSHOT_MAX_AGE_DAYS, isSnapshotStale } from './adfs-snapshot';
 import type { DomainAssessmentInput } from './assessment-input';
 import type {
   Assessment,
@@ -58,7 +59,7 @@ function certificates(ctx: RuleContext): CertificateEntry[] {
   }
   for (const c of input.metadata?.parsed.encryptionCerts ?? [])
     out.push(certificateEntry(c, 'idp-metadata', 'encryption', now));
-  for (const t of input.adfs?.tokenSigning ?? []) {
+  for (const t of ctx.adfsTokenSigning) {
     out.push(
       certificateEntry(
         t.cert,
@@ -95,18 +96,26 @@ export function verdict(findings: Finding[], signerKnown: boolean, entraKnown: b
 }
 
 function contextFindings(ctx: RuleContext): Finding[] {
-  const { entra } = ctx.input;
+  const { entra, adfs } = ctx.input;
+  const findings: Finding[] = [];
   if (entra.kind === 'unknown') {
-    return [
-      {
-        code: 'GRAPH_NOT_CONFIGURED',
-        severity: 'info',
-        message: `Entra's side was not compared: ${entra.reason}`,
-        remedy: '',
-      },
-    ];
+    findings.push({
+      code: 'GRAPH_NOT_CONFIGURED',
+      severity: 'info',
+      message: `Entra's side was not compared: ${entra.reason}`,
+      remedy: '',
+    });
   }
-  return [];
+  if (adfs?.receivedAt && isSnapshotStale(adfs, ctx.now)) {
+    findings.push({
+      code: 'ADFS_SNAPSHOT_STALE',
+      severity: 'info',
+      message: `The last AD FS snapshot${adfs.hostName ? ` from ${adfs.hostName}` : ''} was received on ${day(adfs.receivedAt)}, more than ${ADFS_SNAPSHOT_MAX_AGE_DAYS} days ago: its auto-rollover setting and thresholds are used, its certificates are not.`,
+      remedy:
+        "Check the collector's scheduled task on the AD FS server (Send-FedTrustSnapshot.ps1) and its log.",
+    });
+  }
+  return findings;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { certificateEntry, verdict } from './assess-domain';
-import { addDays, addHours, daysLeft, isValidAt } from './certificate';
+import { addDays, addHours, isValidAt } from './certificate';
 import type { ExchangeTrust } from './exchange-trust';
+import { metadataEprFindings, orgCertificateFindings } from './exchange-trust-rules';
 import { certLabel, day, severityAt } from './finding-helpers';
 import type { MetadataProblem } from './assessment-input';
 import type { ParsedMetadata } from './metadata-parser';
@@ -26,6 +27,8 @@ export interface MfgAssessmentInput {
   trust?: ExchangeTrust;
   /** SHA-1 → ISO date an MFG certificate was first seen; without history, its notBefore. */
   firstSeen?: Record<string, string>;
+  /** MFG_METADATA_URL: where the trust's TokenIssuerMetadataEpr should point. */
+  expectedMetadataUrl?: string;
 }
 
 const REFRESH =
@@ -76,43 +79,6 @@ function trustFindings(
         thumbprint: cert.thumbprintSha1,
       };
     });
-}
-
-function orgFindings(trust: ExchangeTrust, now: Date): Finding[] {
-  const findings: Finding[] = [];
-  const org = trust.orgCertificate;
-  if (org && !trust.orgNextCertificate) {
-    const d = daysLeft(org, now);
-    if (d <= 60) {
-      findings.push({
-        code: 'ORG_CERT_EXPIRING',
-        severity: d <= 30 ? 'critical' : 'warning',
-        message:
-          d < 0
-            ? `The federation trust's OrgCertificate ${certLabel(org)} expired on ${day(org.notAfter)}: the trust must be recreated.`
-            : `The federation trust's OrgCertificate ${certLabel(org)} expires in ${d} days (${day(org.notAfter)}) and no OrgNextCertificate is staged.`,
-        remedy:
-          d < 0
-            ? 'Remove-FederationTrust, then New-FederationTrust with a new certificate (and update the domain proof TXT records if asked).'
-            : "New-ExchangeCertificate -DomainName Federation -Services Federation -KeySize 2048 -PrivateKeyExportable $true -SubjectKeyIdentifier <ski>\nSet-FederationTrust -Identity 'Microsoft Federation Gateway' -Thumbprint <new thumbprint>\n# then, once it has replicated: Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate",
-        runbook: RUNBOOKS.exchangeOrgCert,
-        thumbprint: org.thumbprintSha1,
-      });
-    }
-  }
-  const prev = trust.orgPrevCertificate;
-  if (prev && prev.notAfter <= now) {
-    findings.push({
-      code: 'ORG_PREV_CERT_EXPIRED',
-      severity: 'info',
-      message: `The trust still references the previous OrgCertificate ${certLabel(prev)}, expired on ${day(prev.notAfter)}: only warnings in EAC and the event log, not an outage.`,
-      remedy:
-        'Optional clean-up: stage and publish a fresh certificate twice so the expired one leaves OrgPrevCertificate, then remove it from the servers.',
-      runbook: RUNBOOKS.exchangeOrgCert,
-      thumbprint: prev.thumbprintSha1,
-    });
-  }
-  return findings;
 }
 
 function mfgCertificates(input: MfgAssessmentInput, signer?: CertInfo): CertificateEntry[] {
@@ -204,7 +170,8 @@ export function assessMfg(input: MfgAssessmentInput): Assessment {
     } else {
       findings.push(...trustFindings(input, trust, signer));
     }
-    findings.push(...orgFindings(trust, now));
+    findings.push(...metadataEprFindings(trust, input.expectedMetadataUrl));
+    findings.push(...orgCertificateFindings(trust, now));
   }
   const known = input.mfg !== undefined || trust !== undefined;
   return {

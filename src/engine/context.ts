@@ -1,4 +1,4 @@
-import { ADFS_DEFAULTS } from './adfs-snapshot';
+import { ADFS_DEFAULTS, isSnapshotStale, type AdfsSnapshot } from './adfs-snapshot';
 import { addDays, daysLeft } from './certificate';
 import { determineSigner, type SignerChoice } from './signer';
 import type { DomainAssessmentInput } from './assessment-input';
@@ -18,6 +18,8 @@ export interface RuleContext {
   /** Snapshot first, then the admin's answer; undefined = unknown. */
   autoRollover?: boolean;
   federation?: EntraFederation;
+  /** The AD FS snapshot's token-signing certificates; none when the snapshot is stale. */
+  adfsTokenSigning: AdfsSnapshot['tokenSigning'];
   /** IdP signing certificates: metadata (use signing or none) and snapshot, de-duplicated. */
   idpCerts: CertInfo[];
   signer?: SignerChoice;
@@ -67,7 +69,13 @@ function unique(certs: CertInfo[]): CertInfo[] {
 
 /** Derives the rule context. Pure: same input, same context. */
 export function buildRuleContext(input: DomainAssessmentInput): RuleContext {
-  const { now, adfs } = input;
+  const { now } = input;
+  // A stale snapshot still tells the configuration (auto-rollover, thresholds), which rarely
+  // changes, but not which certificate is primary today.
+  const adfs =
+    input.adfs && isSnapshotStale(input.adfs, now)
+      ? { ...input.adfs, tokenSigning: [] }
+      : input.adfs;
   const generationDays = adfs?.generationThresholdDays ?? ADFS_DEFAULTS.generation;
   const promotionDays = adfs?.promotionThresholdDays ?? ADFS_DEFAULTS.promotion;
   const federation = input.entra.kind === 'federated' ? input.entra.federation : undefined;
@@ -99,6 +107,7 @@ export function buildRuleContext(input: DomainAssessmentInput): RuleContext {
     generationDays,
     promotionDays,
     criticalDays: adfs?.criticalThresholdDays ?? ADFS_DEFAULTS.critical,
+    adfsTokenSigning: adfs?.tokenSigning ?? [],
     adfsShaped: isAdfsShaped(input),
     autoRollover: adfs?.autoCertificateRollover ?? input.autoRolloverFact,
     federation,

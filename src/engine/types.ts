@@ -66,7 +66,9 @@ export type FindingCode =
   | 'MFG_REFRESH_RECOMMENDED'
   | 'EXCHANGE_SNAPSHOT_STALE'
   | 'ORG_CERT_EXPIRING'
-  | 'ORG_PREV_CERT_EXPIRED';
+  | 'ORG_PREV_CERT_EXPIRED'
+  | 'MFG_METADATA_URL_MISMATCH'
+  | 'ADFS_SNAPSHOT_STALE';
 
 export interface Finding {
   code: FindingCode;

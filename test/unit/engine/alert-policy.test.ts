@@ -342,6 +342,39 @@ describe('rules 1, 2, 6: broken now, expired, promotion before Entra polls', () 
         .sort(),
     ).toEqual(['adfs', 'idp-metadata']);
   });
+
+  it('uses a snapshot older than 7 days for its settings but not for its primary certificate', () => {
+    const now = at(E, -18);
+    const run = (receivedDaysAgo: number) =>
+      assessDomain(
+        scenario({
+          now,
+          published: [S, N],
+          signer: S,
+          entra: federated(federationOf(S, N)),
+          extra: {
+            adfs: adfsSnapshot({
+              autoCertificateRollover: false,
+              tokenSigning: [
+                { cert: S, isPrimary: false },
+                { cert: N, isPrimary: true },
+              ],
+              receivedAt: at(now, -receivedDaysAgo),
+            }),
+          },
+        }),
+      );
+    const fresh = run(7);
+    expect(fresh.signer?.method).toBe('adfs-primary');
+    expect(fresh.findings.map((f) => f.code)).not.toContain('ADFS_SNAPSHOT_STALE');
+    const stale = run(8);
+    expect(stale.signer?.method).toBe('metadata-signature');
+    expect(stale.autoRollover).toBe('off');
+    expect(stale.certificates.some((c) => c.source === 'adfs')).toBe(false);
+    expect(stale.findings.find((f) => f.code === 'ADFS_SNAPSHOT_STALE')).toMatchObject({
+      severity: 'info',
+    });
+  });
 });
 
 describe('rules 7, 8, 13: slots, issuer, changes', () => {

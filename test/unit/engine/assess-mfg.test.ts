@@ -101,8 +101,11 @@ describe('assessMfg (DESIGN §4 rule 12)', () => {
   });
 
   it.each([
-    [61, []],
+    [91, []],
+    [90, [['ORG_CERT_EXPIRING', 'info']]],
+    [61, [['ORG_CERT_EXPIRING', 'info']]],
     [60, [['ORG_CERT_EXPIRING', 'warning']]],
+    [31, [['ORG_CERT_EXPIRING', 'warning']]],
     [30, [['ORG_CERT_EXPIRING', 'critical']]],
     [-1, [['ORG_CERT_EXPIRING', 'critical']]],
   ])('OrgCertificate with %s days left', async (days, expected) => {
@@ -114,6 +117,25 @@ describe('assessMfg (DESIGN §4 rule 12)', () => {
     const org = (await makeCert('CN=Federation', at(inside, -1000), at(inside, 10))).info;
     const next = (await makeCert('CN=Federation', at(inside, -1), at(inside, 1800))).info;
     expect(codes({ ...bothCurrent(), orgCertificate: org, orgNextCertificate: next })).toEqual([]);
+  });
+
+  it('warns when TokenIssuerMetadataEpr is not the MFG metadata URL', () => {
+    const url =
+      'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml';
+    const run = (epr: string) =>
+      assessMfg({
+        now: inside,
+        mode: 'on-demand',
+        mfg: { parsed, signature, url },
+        trust: { ...bothCurrent(), name: "O'Brien trust", tokenIssuerMetadataEpr: epr },
+        expectedMetadataUrl: url,
+      }).findings;
+    expect(run(url.toUpperCase().replace('HTTPS', 'https') + '/')).toEqual([]);
+    const [finding] = run('https://nexus.microsoftonline-p.com/federationmetadata/2006-12/old.xml');
+    expect(finding).toMatchObject({ code: 'MFG_METADATA_URL_MISMATCH', severity: 'warning' });
+    expect(finding?.remedy).toContain(
+      `Set-FederationTrust -Identity 'O''Brien trust' -MetadataUrl ${url}`,
+    );
   });
 
   it('notes an expired OrgPrevCertificate as info only', async () => {
