@@ -12,6 +12,7 @@ import {
 } from './alert-queries';
 import { date, iso } from './sql-helpers';
 import * as outbox from './outbox-queries';
+import * as snapshots from './snapshot-queries';
 import { AppError } from '../errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
@@ -20,6 +21,8 @@ import type {
   ConversationRecord,
   DeliveryRecord,
   NoticeDelivery,
+  SnapshotKind,
+  SnapshotRecord,
   Store,
   StoredAssessment,
   WatchRecord,
@@ -424,6 +427,14 @@ export class KyselyStore implements Store {
 
   markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
     return outbox.markFailed(this.db, 'notice_deliveries', id, error, retryAt);
+  }
+
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    return snapshots.saveSnapshot(this.db, snapshot);
+  }
+
+  listSnapshots(kind?: SnapshotKind): Promise<SnapshotRecord[]> {
+    return snapshots.listSnapshots(this.db, kind);
   }
 
   async audit(e: AuditEntry): Promise<void> {

@@ -168,6 +168,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-03-005-collector-snapshots': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The latest collector snapshot per organisation, kind (exchange-trust, adfs) and source (issue #5).
+      await db.schema
+        .createTable('snapshots')
+        .addColumn('organization', 'varchar(128)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+        .addColumn('source_key', 'varchar(512)', (c) => c.notNull())
+        .addColumn('computer_name', 'varchar(256)')
+        .addColumn('collected_at', 'varchar(32)')
+        .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('payload_json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('snapshots_pk', ['organization', 'kind', 'source_key'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

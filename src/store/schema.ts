@@ -99,6 +99,15 @@ export interface Database {
     error: string | null;
     claimed_until: string | null;
   };
+  snapshots: {
+    organization: string;
+    kind: string;
+    source_key: string;
+    computer_name: string | null;
+    collected_at: string | null;
+    received_at: string;
+    payload_json: string;
+  };
   leases: {
     name: string;
     holder: string;

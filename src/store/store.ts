@@ -62,6 +62,22 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
+export type SnapshotKind = 'exchange-trust' | 'adfs';
+
+/** What the on-premises collector sent (POST /api/collector/snapshots), as validated JSON. */
+export interface SnapshotRecord {
+  /** The collector's -Organization: a label the admin chooses, the same on every server. */
+  organization: string;
+  kind: SnapshotKind;
+  /** Exchange: the trust's name; AD FS: the farm's identifier (entityID), else its host name. */
+  sourceKey: string;
+  computerName?: string;
+  collectedAt?: Date;
+  receivedAt: Date;
+  /** Get-FederationTrust, or Get-AdfsProperties with Get-AdfsCertificate, as ConvertTo-Json wrote them. */
+  payload: unknown;
+}
+
 /**
  * The persistence port (DESIGN §5, §7). One contract test-suite runs against every implementation
  * (SQLite now, PostgreSQL next), so the bot behaves the same on both.
@@ -142,6 +158,10 @@ export interface Store {
   pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   markNoticeSent(id: string, now: Date): Promise<void>;
   markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
+
+  /** Keeps the latest collector snapshot per (organisation, kind, source). */
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  listSnapshots(kind?: SnapshotKind): Promise<SnapshotRecord[]>;
 
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(target: string): Promise<AuditEntry[]>;

@@ -89,6 +89,42 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.getAutoRollover('contoso.com')).toBeUndefined();
     });
 
+    it('keeps the latest collector snapshot per organisation, kind and source', async () => {
+      const base = { organization: 'contoso', kind: 'exchange-trust' as const, sourceKey: 'MFG' };
+      await store.saveSnapshot({ ...base, receivedAt: NOW, payload: { Name: 'old' } });
+      const later = new Date(NOW.getTime() + 3_600_000);
+      await store.saveSnapshot({
+        ...base,
+        computerName: 'EX01',
+        collectedAt: NOW,
+        receivedAt: later,
+        payload: { Name: 'new', __proto__x: [1, 'two'] },
+      });
+      await store.saveSnapshot({
+        organization: 'contoso',
+        kind: 'adfs',
+        sourceKey: 'http://fs.contoso.com/adfs/services/trust',
+        receivedAt: NOW,
+        payload: [{ AutoCertificateRollover: true }],
+      });
+      await store.saveSnapshot({ ...base, organization: 'fabrikam', receivedAt: NOW, payload: {} });
+      expect(await store.listSnapshots('exchange-trust')).toEqual([
+        {
+          ...base,
+          computerName: 'EX01',
+          collectedAt: NOW,
+          receivedAt: later,
+          payload: { Name: 'new', __proto__x: [1, 'two'] },
+        },
+        { ...base, organization: 'fabrikam', receivedAt: NOW, payload: {} },
+      ]);
+      expect((await store.listSnapshots()).map((s) => s.kind)).toEqual([
+        'adfs',
+        'exchange-trust',
+        'exchange-trust',
+      ]);
+    });
+
     it('keeps the last assessment per domain', async () => {
       await store.saveAssessment({
         domain: 'contoso.com',
