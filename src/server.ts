@@ -1,7 +1,8 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as restify from 'restify';
+import { bearerMatches } from './http/bearer';
+import { registerCollectorRoute } from './http/collector-route';
 import type { Metrics } from './metrics';
 import type { Store } from './store/store';
 import { PAGES } from './pages/pages';
@@ -15,24 +16,35 @@ export interface ServerOptions {
   metrics: Metrics;
   /** Bearer token required by /metrics (METRICS_TOKEN); none = open. */
   metricsToken?: string;
-}
-
-/** Compares a presented bearer token in constant time (hashes first, so lengths never leak). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(presented), digest(token));
+  /** COLLECTOR_TOKEN: turns POST /api/collector/snapshots on. */
+  collectorToken?: string;
+  clock: () => Date;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** The HTTP surface (DESIGN §2): Bot Framework messages and health. Built here, started by start(). */
+/** The HTTP surface (DESIGN §2): Bot Framework messages, the collector, health and metrics. Built here, started by start(). */
 export function makeServer(options: ServerOptions): restify.Server {
   const server = restify.createServer({ name: 'fedtrust-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
-  server.post('/api/messages', async (req, res) => {
-    await options.adapter.process(req, res, (turn) => options.bot.run(turn));
+  const activityBody = restify.plugins.bodyParser({
+    maxBodySize: MAX_BODY_BYTES,
+    mapParams: false,
   });
+  server.post(
+    '/api/messages',
+    activityBody,
+    async (req: restify.Request, res: restify.Response) => {
+      await options.adapter.process(req, res, (turn) => options.bot.run(turn));
+    },
+  );
+  if (options.collectorToken) {
+    registerCollectorRoute(server, {
+      token: options.collectorToken,
+      store: options.store,
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok', version: options.version });
     next();

@@ -97,6 +97,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
       store: options.store,
       metrics,
       metricsToken: settings.METRICS_TOKEN,
+      collectorToken: settings.COLLECTOR_TOKEN,
+      clock,
     }),
     metrics,
     adapter,

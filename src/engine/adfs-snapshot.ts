@@ -1,5 +1,13 @@
 import { parsePsCertificate } from './ps-certificate';
-import { isObject, parsePsBoolean, parsePsNumber, pick, pickString, unwrapList } from './ps-json';
+import {
+  isObject,
+  parsePsBoolean,
+  parsePsNumber,
+  pick,
+  pickString,
+  pickUri,
+  unwrapList,
+} from './ps-json';
 import type { CertInfo } from './types';
 
 /** What AD FS says about itself (Get-AdfsProperties, Get-AdfsCertificate). */
@@ -81,10 +89,7 @@ export function parseAdfsSnapshot(json: unknown): AdfsParseResult {
         ADFS_DEFAULTS.critical,
       ),
       hostName: pickString(props, 'HostName'),
-      identifier:
-        typeof pick(props, 'Identifier') === 'string'
-          ? (pick(props, 'Identifier') as string)
-          : undefined,
+      identifier: pickUri(props, 'Identifier'),
       tokenSigning,
     },
   };

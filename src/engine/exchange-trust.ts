@@ -1,5 +1,5 @@
 import { parsePsCertificate } from './ps-certificate';
-import { pick, pickString, unwrapList } from './ps-json';
+import { pick, pickString, pickUri, unwrapList } from './ps-json';
 import type { CertInfo } from './types';
 
 /** `Get-FederationTrust | ConvertTo-Json`, the parts that break free/busy. */
@@ -28,7 +28,6 @@ export function parseExchangeTrust(json: unknown): TrustParseResult {
       ok: false,
       reason: 'no federation trust (TokenIssuerCertificate, OrgCertificate) found',
     };
-  const epr = pick(item, 'TokenIssuerMetadataEpr');
   return {
     ok: true,
     trust: {
@@ -38,12 +37,7 @@ export function parseExchangeTrust(json: unknown): TrustParseResult {
       orgCertificate: parsePsCertificate(pick(item, 'OrgCertificate')),
       orgPrevCertificate: parsePsCertificate(pick(item, 'OrgPrevCertificate')),
       orgNextCertificate: parsePsCertificate(pick(item, 'OrgNextCertificate')),
-      tokenIssuerMetadataEpr:
-        typeof epr === 'string'
-          ? epr
-          : typeof pick(epr as Record<string, unknown>, 'AbsoluteUri') === 'string'
-            ? (pick(epr as Record<string, unknown>, 'AbsoluteUri') as string)
-            : undefined,
+      tokenIssuerMetadataEpr: pickUri(item, 'TokenIssuerMetadataEpr'),
     },
   };
 }

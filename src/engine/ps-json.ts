@@ -24,6 +24,14 @@ export function pickString(obj: JsonObject | undefined, name: string): string | 
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** A System.Uri as ConvertTo-Json writes it: a string, or an object with AbsoluteUri. */
+export function pickUri(obj: JsonObject | undefined, name: string): string | undefined {
+  const value = pick(obj, name);
+  if (typeof value === 'string') return value;
+  const absolute = isObject(value) ? pick(value, 'AbsoluteUri') : undefined;
+  return typeof absolute === 'string' ? absolute : undefined;
+}
+
 /** Parses `/Date(1719878400000)/`, `/Date(1719878400000+0200)/` and ISO strings; else undefined. */
 export function parsePsDate(value: unknown): Date | undefined {
   if (isObject(value)) {

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { parseAdfsSnapshot } from '../engine/adfs-snapshot';
+import { parseExchangeTrust } from '../engine/exchange-trust';
+import { parsePsDate } from '../engine/ps-json';
+import type { SnapshotRecord } from '../store/store';
+
+/**
+ * What `collector/Send-FedTrustSnapshot.ps1` posts: the cmdlets' output as Windows PowerShell 5.1
+ * or PowerShell 7 `ConvertTo-Json` writes it (dates `/Date(ms)/` or ISO 8601, enums as numbers or
+ * names, a single object where a list has one item). Unknown properties are dropped, not stored.
+ */
+
+const text = (max: number) => z.string().max(max);
+const psDate = z
+  .string()
+  .max(64)
+  .refine((value) => parsePsDate(value) !== undefined, 'not a /Date(ms)/ or ISO 8601 date');
+const enumValue = z.union([text(64), z.number().int()]);
+/** One item, or a list of them (ConvertTo-Json writes a lone item without brackets). */
+const oneOrMany = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess(
+    (v) => (Array.isArray(v) || v === null || v === undefined ? v : [v]),
+    z.array(item).max(max),
+  );
+
+export const certificateSchema = z.object({
+  Thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint'),
+  NotBefore: psDate,
+  NotAfter: psDate,
+  Subject: text(1024).optional(),
+  Issuer: text(1024).optional(),
+  SerialNumber: text(128).optional(),
+  // base64 (the collector's choice) or the byte array a plain ConvertTo-Json writes.
+  RawData: z
+    .union([
+      z
+        .string()
+        .max(65_536)
+        .regex(/^[A-Za-z0-9+/=\s]*$/, 'not base64'),
+      z.array(z.number().int().min(0).max(255)).max(49_152),
+    ])
+    .optional(),
+});
+const optionalCert = certificateSchema.nullish();
+const uri = z.union([text(2048), z.object({ AbsoluteUri: text(2048) })]).nullish();
+
+export const federationTrustSchema = z.object({
+  Name: text(256).optional(),
+  TokenIssuerCertificate: optionalCert,
+  TokenIssuerPrevCertificate: optionalCert,
+  OrgCertificate: optionalCert,
+  OrgPrevCertificate: optionalCert,
+  OrgNextCertificate: optionalCert,
+  TokenIssuerMetadataEpr: uri,
+  TokenIssuerUri: uri,
+  ApplicationUri: uri,
+  WhenChanged: psDate.nullish(),
+});
+
+export const adfsPropertiesSchema = z.object({
+  HostName: text(256).nullish(),
+  Identifier: uri,
+  AutoCertificateRollover: z.boolean(),
+  CertificateGenerationThreshold: z.number().int().min(0).max(3650).optional(),
+  CertificatePromotionThreshold: z.number().int().min(0).max(3650).optional(),
+  CertificateCriticalThreshold: z.number().int().min(0).max(3650).optional(),
+  CertificateDuration: z.number().int().min(0).max(36_500).optional(),
+});
+
+export const adfsCertificateSchema = z.object({
+  CertificateType: enumValue,
+  IsPrimary: z.boolean(),
+  Thumbprint: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint')
+    .optional(),
+  StoreLocation: enumValue.nullish(),
+  StoreName: enumValue.nullish(),
+  Certificate: certificateSchema,
+});
+
+const organization = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'letters, digits, space, dot, dash, underscore');
+
+export const collectorPayloadSchema = z.object({
+  organization,
+  computerName: text(256).optional(),
+  collectedAt: psDate.optional(),
+  collectorVersion: text(32).optional(),
+  federationTrust: oneOrMany(federationTrustSchema, 8).nullish(),
+  adfsProperties: adfsPropertiesSchema.nullish(),
+  adfsCertificates: oneOrMany(adfsCertificateSchema, 16).nullish(),
+});
+
+export type CollectorPayload = z.infer<typeof collectorPayloadSchema>;
+
+export type DecodedPayload =
+  { ok: true; snapshots: SnapshotRecord[] } | { ok: false; problems: string[] };
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues
+    .slice(0, 20)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`);
+}
+
+function uriText(value: z.infer<typeof uri>): string | undefined {
+  return typeof value === 'string' ? value : value?.AbsoluteUri;
+}
+
+function adfsRecord(
+  payload: CollectorPayload,
+  base: Omit<SnapshotRecord, 'kind' | 'sourceKey' | 'payload'>,
+) {
+  const properties = payload.adfsProperties ?? undefined;
+  const certificates = payload.adfsCertificates ?? [];
+  if (!properties && certificates.length === 0) return undefined;
+  const parsed = parseAdfsSnapshot([...(properties ? [properties] : []), ...certificates]);
+  if (!parsed.ok) return `adfs: ${parsed.reason}`;
+  const sourceKey =
+    uriText(properties?.Identifier) ?? properties?.HostName ?? base.computerName ?? 'AD FS';
+  return { ...base, kind: 'adfs' as const, sourceKey, payload: { properties, certificates } };
+}
+
+/**
+ * Validates a collector body and turns it into the snapshots to keep: one per federation trust, one
+ * for the AD FS farm. Every problem is reported at once; nothing is kept when there is one.
+ */
+export function decodeCollectorPayload(body: unknown, receivedAt: Date): DecodedPayload {
+  const result = collectorPayloadSchema.safeParse(body);
+  if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  const payload = result.data;
+  const base = {
+    organization: payload.organization,
+    computerName: payload.computerName,
+    collectedAt: payload.collectedAt ? parsePsDate(payload.collectedAt) : undefined,
+    receivedAt,
+  };
+  const snapshots: SnapshotRecord[] = [];
+  const problems: string[] = [];
+  for (const [index, trust] of (payload.federationTrust ?? []).entries()) {
+    const parsed = parseExchangeTrust(trust);
+    if (!parsed.ok) problems.push(`federationTrust.${index}: ${parsed.reason}`);
+    else
+      snapshots.push({
+        ...base,
+        kind: 'exchange-trust',
+        sourceKey: trust.Name ?? 'Microsoft Federation Gateway',
+        payload: trust,
+      });
+  }
+  const adfs = adfsRecord(payload, base);
+  if (typeof adfs === 'string') problems.push(adfs);
+  else if (adfs) snapshots.push(adfs);
+  if (problems.length > 0) return { ok: false, problems };
+  if (snapshots.length === 0)
+    return {
+      ok: false,
+      problems: ['body: nothing to keep (no federationTrust, adfsProperties or adfsCertificates)'],
+    };
+  return { ok: true, snapshots };
+}
