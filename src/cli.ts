@@ -252,7 +252,7 @@ async function runMaintenance(
     }
     const logger = createLogger(settings.LOG_LEVEL ?? 'warn', 2);
     const clock = () => new Date();
-    const checks = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
+    const checks = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`, store);
     const result = await runSweep({
       store,
       checks,

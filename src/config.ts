@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 
-const DEFAULT_MFG_METADATA_URL =
+export const DEFAULT_MFG_METADATA_URL =
   'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml';
 
 const emptyToUndefined = (value: unknown): unknown =>

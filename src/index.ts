@@ -26,8 +26,8 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(settings.LOG_LEVEL ?? 'info');
-  const checks = createCheckDependencies(settings, `fedtrust-bot/${VERSION}`);
   const store = await openStore(settings.DATABASE_URL);
+  const checks = createCheckDependencies(settings, `fedtrust-bot/${VERSION}`, store);
   const app = createBotApp({ settings, logger, checks, store, version: VERSION });
   const stopScheduler = startScheduler({
     cron: settings.SWEEP_CRON,

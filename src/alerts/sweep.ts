@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { checkDomainDetailed, type CheckDependencies } from '../checks/check-domain';
+import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import { planAlertTransitions, type SweptFinding } from '../engine/alert-plan';
 import type { EntraFederation } from '../engine/entra-federation';
 import type { Assessment } from '../engine/types';
 import { AppError } from '../errors';
 import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
 import type { Store, WatchRecord } from '../store/store';
+import { sweepExchange, type SweptTarget } from './sweep-exchange';
 
 export const SWEEP_LEASE = 'sweep';
 /** A lease left by a killed sweep expires within this (DESIGN §7: within 60 s). */
@@ -141,31 +143,33 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       await deps.store.listActiveWatches(),
       lead.defaultLeadDays,
     );
-    const results: { assessment: Assessment; idpKey: string }[] = new Array<{
-      assessment: Assessment;
-      idpKey: string;
-    }>(work.length);
+    const perTarget = new Array<SweptTarget[]>(work.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < work.length) {
         const index = next++;
-        results[index] = await sweepOne(deps, checks, work[index]!);
+        const target = work[index]!;
+        perTarget[index] =
+          target.domain === EXCHANGE_WATCH
+            ? await sweepExchange(deps.store, checks, deps.clock)
+            : [await sweepOne(deps, checks, target)];
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+    const results = perTarget.flat();
     const now = deps.clock();
     const newCertificates: SweepResult['newCertificates'] = [];
     const findings: SweptFinding[] = [];
     const swept = new Set<string>();
     const unreadable = new Set<string>();
-    for (const { assessment: a, idpKey } of results) {
+    for (const { assessment: a, idpKey, watchKey, unreadable: unread } of results) {
       swept.add(idpKey);
-      if (isUnreadable(a)) unreadable.add(idpKey);
+      if (unread) unreadable.add(idpKey);
       for (const finding of a.findings) {
         const expiresAt = a.certificates.find(
           (c) => c.thumbprintSha1 === finding.thumbprint,
         )?.notAfter;
-        findings.push({ idpKey, domain: a.domain, finding, ...(expiresAt ? { expiresAt } : {}) });
+        findings.push({ idpKey, domain: watchKey, finding, ...(expiresAt ? { expiresAt } : {}) });
       }
       const published = a.certificates
         .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
@@ -213,7 +217,7 @@ async function sweepOne(
   deps: SweepDependencies,
   checks: CheckDependencies,
   target: Target,
-): Promise<{ assessment: Assessment; idpKey: string }> {
+): Promise<SweptTarget> {
   const previous = await deps.store.getAssessment(target.domain);
   const previousIdp = previous?.idpKey;
   const history = previousIdp ? await deps.store.certificateHistory(previousIdp) : undefined;
@@ -240,5 +244,5 @@ async function sweepOne(
     entra,
     failedSweeps: unreadable ? (previous?.failedSweeps ?? 0) + 1 : 0,
   });
-  return { assessment, idpKey };
+  return { assessment, idpKey, watchKey: target.domain, unreadable };
 }

@@ -1,9 +1,12 @@
+import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import { parseDomain } from '../engine/domain';
 
 /** What a user asked for, parsed from a Teams message (DESIGN §2). */
 export type Command =
   | { kind: 'check'; domains: string[]; metadataUrl?: string }
   | { kind: 'check-all' }
+  /** `check mfg` / `check exchange` [organisation]: MFG against the collector's trust snapshots. */
+  | { kind: 'check-exchange'; organization?: string }
   | { kind: 'help' }
   | { kind: 'watch'; domain: string; metadataUrl?: string }
   | { kind: 'unwatch'; domain: string }
@@ -12,8 +15,6 @@ export type Command =
   | { kind: 'set-autorollover'; domain: string; value: boolean }
   | { kind: 'set-oncall'; oncall: string }
   | { kind: 'set-lead'; days: number }
-  /** A command of a later release (watching, alerts, settings, Exchange): said so, nothing runs. */
-  | { kind: 'not-yet'; command: string }
   | { kind: 'invalid'; reason: string }
   | { kind: 'unknown' };
 
@@ -38,8 +39,15 @@ function parseCheck(args: string[]): Command {
   if (words.length === 0)
     return { kind: 'invalid', reason: 'Name a domain: `check fedtrust contoso.com`.' };
   if (words.length === 1 && words[0]!.toLowerCase() === 'all') return { kind: 'check-all' };
-  if (words.length === 1 && ['mfg', 'exchange'].includes(words[0]!.toLowerCase())) {
-    return { kind: 'not-yet', command: `check ${words[0]!.toLowerCase()}` };
+  if (['mfg', 'exchange'].includes(words[0]!.toLowerCase())) {
+    const organization = words.slice(1).join(' ');
+    if (!organization) return { kind: 'check-exchange' };
+    if (organization.length > 128 || !/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u.test(organization))
+      return {
+        kind: 'invalid',
+        reason: `Say \`check ${words[0]!.toLowerCase()}\` or \`check ${words[0]!.toLowerCase()} <organisation>\` (the collector's -Organization).`,
+      };
+    return { kind: 'check-exchange', organization };
   }
   const at = words.findIndex((w) => w.toLowerCase() === 'metadata');
   const domainWords = at === -1 ? words : words.slice(0, at);
@@ -77,8 +85,11 @@ function parseCheck(args: string[]): Command {
 }
 
 function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
-  if (verb === 'watch' && args[0]?.toLowerCase() === 'exchange')
-    return { kind: 'not-yet', command: 'watch exchange' };
+  if (args[0]?.toLowerCase() === EXCHANGE_WATCH) {
+    return args.length === 1
+      ? { kind: verb, domain: EXCHANGE_WATCH }
+      : { kind: 'invalid', reason: `\`${verb} exchange\` takes nothing more.` };
+  }
   const at = args.findIndex((w) => w.toLowerCase() === 'metadata');
   const names = at === -1 ? args : args.slice(0, at);
   if (names.length !== 1)
@@ -138,7 +149,8 @@ function parseSet(args: string[], text: string): Command {
 /**
  * Parses a message, case-insensitively, after Teams markup is removed:
  * `check fedtrust <domain>…`, `check <domain>…`, `check fedtrust <domain> metadata <https-url>`,
- * `check fedtrust all`, `help`. Anything else is unknown (the bot answers with help).
+ * `check fedtrust all`, `check mfg|exchange [<organisation>]`, `watch`/`unwatch <domain>|exchange`,
+ * `watchlist`, `alerts`, `set …`, `help`. Anything else is unknown (the bot answers with help).
  */
 export function parseCommand(text: string): Command {
   const words = plainText(text).split(' ').filter(Boolean);

@@ -12,6 +12,7 @@ import { parseCommand } from './command-parser';
 import { handleCardAction, invokeResponse } from './handlers/card-actions';
 import { handleCheckAll } from './handlers/check-all-handler';
 import { attachment, handleCheck } from './handlers/check-handler';
+import { handleCheckExchange } from './handlers/exchange-handler';
 import {
   handleAlerts,
   handleSetLead,
@@ -81,6 +82,8 @@ export class FedtrustBot extends TeamsActivityHandler {
         return handleCheck(this.ctx, turn, command.domains, command.metadataUrl);
       case 'check-all':
         return handleCheckAll(this.ctx, turn);
+      case 'check-exchange':
+        return handleCheckExchange(this.ctx, turn, command.organization);
       case 'watch':
         return handleWatch(this.ctx, turn, command.domain, command.metadataUrl);
       case 'unwatch':
@@ -106,18 +109,6 @@ export class FedtrustBot extends TeamsActivityHandler {
             'I could not run that',
             [command.reason],
             'attention',
-          ),
-        );
-      case 'not-yet':
-        return this.reply(
-          turn,
-          renderMessageCard(
-            this.ctx.templates,
-            `${command.command} is not available yet`,
-            [
-              'Watching domains, alerts, settings and the Exchange checks arrive in the next release of fedtrust. Type help for what works now.',
-            ],
-            'warning',
           ),
         );
       case 'help':

@@ -10,6 +10,7 @@ import {
 } from './card-templates';
 import { cardText, clip } from './escape';
 import { FINDING_TITLES } from './finding-titles';
+import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import { buildTimelineModel } from './timeline-model';
 
 export const BANNER_STYLE: Record<Status, string> = {
@@ -71,7 +72,7 @@ function findingModel(f: Finding, adfs: boolean, budget: Budget) {
 }
 
 function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget) {
-  const unicode = a.domain === 'mfg' ? 'Microsoft Federation Gateway' : domainToUnicode(a.domain);
+  const unicode = titleOf(a);
   const findings = [...a.findings].sort((x, y) => RANK[x.severity] - RANK[y.severity]);
   const shown = findings.slice(0, budget.maxFindings);
   const runbook = findings.find((f) => f.runbook)?.runbook ?? RUNBOOKS.renew;
@@ -85,6 +86,14 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       : undefined,
     idp?.entityId ? { title: 'entityID', value: cardText(idp.entityId) } : undefined,
     idp?.metadataUrl ? { title: 'Metadata', value: cardText(idp.metadataUrl) } : undefined,
+    a.exchange
+      ? {
+          title: 'Exchange snapshot',
+          value: cardText(
+            `${a.exchange.organization}${a.exchange.computerName ? ` from ${a.exchange.computerName}` : ''}${a.exchange.receivedAt ? `, received ${a.exchange.receivedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`,
+          ),
+        }
+      : undefined,
     a.entraUpdate
       ? {
           title: "Entra's last poll",
@@ -106,7 +115,7 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
     findings: shown.map((f) => findingModel(f, idp?.adfsShaped ?? false, budget)),
     omitted:
       findings.length > shown.length
-        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run fedtrust check ${a.domain} for the full list.`
+        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run ${a.domain === 'mfg' ? 'fedtrust mfg' : `fedtrust check ${a.domain}`} for the full list.`
         : '',
     timeline: buildTimelineModel(a, options.now),
     certificates: a.certificates.map((c) => ({
@@ -120,15 +129,33 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       daysColor: c.daysLeft <= 15 ? 'attention' : c.daysLeft <= 35 ? 'warning' : 'good',
     })),
     facts,
-    recheckData: {
-      domain: a.domain,
-      ...(options.metadataUrl ? { metadataUrl: options.metadataUrl } : {}),
-    },
+    recheckData: actionData(a, options),
     askAutoRollover: a.autoRollover === 'unknown',
     autoRolloverOn: { domain: a.domain, value: 'on' },
     autoRolloverOff: { domain: a.domain, value: 'off' },
     runbook,
     footer: options.footer,
+  };
+}
+
+/** The card's subject: the domain (in Unicode), or whose Exchange trust it is. */
+function titleOf(a: Assessment): string {
+  if (a.domain !== 'mfg') return domainToUnicode(a.domain);
+  return a.exchange
+    ? `Exchange trust of ${a.exchange.organization}`
+    : 'Microsoft Federation Gateway';
+}
+
+/** What Re-check and Watch carry: the domain (and its explicit URL), or `exchange` (and the organisation). */
+function actionData(a: Assessment, options: CheckCardOptions): Record<string, string> {
+  if (a.domain === 'mfg')
+    return {
+      domain: EXCHANGE_WATCH,
+      ...(a.exchange ? { organization: a.exchange.organization } : {}),
+    };
+  return {
+    domain: a.domain,
+    ...(options.metadataUrl ? { metadataUrl: options.metadataUrl } : {}),
   };
 }
 

@@ -69,6 +69,27 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     command: 'check fedtrust all',
     meaning: 'every federated domain of the tenant, one summary card (needs Graph)',
   },
+  {
+    command: 'check mfg [<organisation>]',
+    meaning:
+      "the Exchange trust against the Microsoft Federation Gateway's certificates (also: check exchange)",
+  },
+  {
+    command: 'watch <domain> [metadata <https-url>]',
+    meaning: 'alerts here before the certificate breaks sign-in; unwatch <domain> stops',
+  },
+  {
+    command: 'watch exchange',
+    meaning: 'alerts here when an Exchange trust misses an MFG rotation',
+  },
+  { command: 'watchlist', meaning: 'what is watched here, with status and the next milestone' },
+  { command: 'alerts', meaning: 'open alerts for what is watched here' },
+  {
+    command: 'set autorollover <domain> on|off',
+    meaning: 'tell fedtrust whether AD FS renews by itself',
+  },
+  { command: 'set lead <days>', meaning: 'how early manual renewals are flagged here (default 7)' },
+  { command: 'set oncall <@name or tag>', meaning: 'who re-notified critical alerts mention' },
   { command: 'help', meaning: 'this card' },
 ];
 

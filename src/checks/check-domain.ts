@@ -6,6 +6,7 @@ import type { Assessment } from '../engine/types';
 import { AppError, isAppError } from '../errors';
 import type { GraphDirectory } from '../sources/graph-directory';
 import type { LoadedMetadata, MetadataLoad, MetadataSource } from '../sources/metadata-source';
+import type { SnapshotSource } from '../sources/snapshot-source';
 import { adfsMetadataUrlFor, type Realm, type RealmDiscovery } from '../sources/realm-discovery';
 
 export interface CheckDependencies {
@@ -14,6 +15,10 @@ export interface CheckDependencies {
   realm?: RealmDiscovery;
   /** Absent: Graph not configured; the check says so. */
   graph?: GraphDirectory;
+  /** The collector's snapshots (AD FS facts, Exchange trusts); absent in the CLI. */
+  snapshots?: SnapshotSource;
+  /** MFG_METADATA_URL. */
+  mfgMetadataUrl: string;
   leadDays: number;
 }
 
@@ -199,8 +204,18 @@ async function runCheck(
     load && !load.ok
       ? { ...load.problem, failedSweepsInARow: request.failedSweepsInARow }
       : undefined;
+  // The collector's AD FS snapshot for this IdP, unless the caller gave one (--adfs-properties-file).
+  const adfs =
+    base.adfs ??
+    (metadata && deps.snapshots
+      ? await deps.snapshots.adfsFor({
+          entityId: metadata.parsed.entityId,
+          metadataUrl: metadata.url,
+        })
+      : undefined);
   const result = assessDomain({
     ...base,
+    adfs,
     entra,
     metadata,
     metadataProblem: problem,

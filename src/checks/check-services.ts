@@ -3,10 +3,16 @@ import { GraphDirectory } from '../sources/graph-directory';
 import { MetadataSource } from '../sources/metadata-source';
 import { RealmDiscovery } from '../sources/realm-discovery';
 import { SafeFetcher } from '../sources/safe-fetcher';
+import { SnapshotSource } from '../sources/snapshot-source';
+import type { Store } from '../store/store';
 import type { CheckDependencies } from './check-domain';
 
 /** The sources a check needs, built from settings (shared by the bot and the CLI). */
-export function createCheckDependencies(settings: Settings, userAgent: string): CheckDependencies {
+export function createCheckDependencies(
+  settings: Settings,
+  userAgent: string,
+  store?: Store,
+): CheckDependencies {
   const fetcher = new SafeFetcher({
     allowPrivateHosts: settings.OUTBOUND_ALLOW_PRIVATE,
     userAgent,
@@ -17,6 +23,8 @@ export function createCheckDependencies(settings: Settings, userAgent: string): 
     graph: settings.graph
       ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)
       : undefined,
+    snapshots: store ? new SnapshotSource(store) : undefined,
+    mfgMetadataUrl: settings.MFG_METADATA_URL,
     leadDays: settings.ALERT_LEAD_DAYS,
   };
 }

@@ -29,6 +29,8 @@ export interface MfgAssessmentInput {
   firstSeen?: Record<string, string>;
   /** MFG_METADATA_URL: where the trust's TokenIssuerMetadataEpr should point. */
   expectedMetadataUrl?: string;
+  /** The collector's organisation the trust belongs to: named in every message (alerts list it). */
+  organization?: string;
 }
 
 const REFRESH =
@@ -172,6 +174,9 @@ export function assessMfg(input: MfgAssessmentInput): Assessment {
     }
     findings.push(...metadataEprFindings(trust, input.expectedMetadataUrl));
     findings.push(...orgCertificateFindings(trust, now));
+  }
+  if (input.organization) {
+    for (const f of findings) f.message = `${input.organization}: ${f.message}`;
   }
   const known = input.mfg !== undefined || trust !== undefined;
   return {

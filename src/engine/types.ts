@@ -126,6 +126,8 @@ export interface Assessment {
   idp?: { entityId?: string; metadataUrl?: string; adfsShaped: boolean };
   /** AD FS AutoCertificateRollover as the engine used it (AD FS-shaped IdPs only). */
   autoRollover?: 'on' | 'off' | 'unknown';
+  /** `check mfg` with a collector snapshot: whose Exchange trust this is, and how old the snapshot is. */
+  exchange?: { organization: string; computerName?: string; receivedAt?: string };
   /** Entra's own account of its last metadata poll, explained. */
   entraUpdate?: { result: string; lastRun?: string; explanation: string };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { runSweep } from '../../src/alerts/sweep';
 import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
@@ -34,6 +35,7 @@ let botUrl: string;
 let now = at(E, -18);
 const checks = (): CheckDependencies => ({
   metadata: new MetadataSource(new SafeFetcher({ allowPrivateHosts: ['adfs.test'], resolve })),
+  mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
   leadDays: 7,
 });
 const logger = createLogger('silent');

@@ -1,3 +1,4 @@
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import type { ServerResponse } from 'node:http';
 import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
@@ -57,6 +58,7 @@ beforeAll(async () => {
   const checks: CheckDependencies = {
     metadata: new MetadataSource(fetcher),
     realm: new RealmDiscovery(fetcher, 'https://login.invalid'),
+    mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
     leadDays: 7,
   };
   app = createBotApp({
@@ -251,7 +253,12 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
         store: await openSqliteStore(':memory:'),
         settings,
         logger: createLogger('silent'),
-        checks: { metadata: new MetadataSource(fetcher), graph, leadDays: 7 },
+        checks: {
+          metadata: new MetadataSource(fetcher),
+          graph,
+          mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
+          leadDays: 7,
+        },
         version: 'test',
         clock: () => new Date('2026-11-22T09:00:00Z'),
         fastReplyMs: 300,

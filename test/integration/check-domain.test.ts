@@ -1,3 +1,4 @@
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import type { ServerResponse } from 'node:http';
 import { checkDomain, type CheckDependencies } from '../../src/checks/check-domain';
 import { isAppError } from '../../src/errors';
@@ -43,6 +44,7 @@ function deps(withGraph = false): CheckDependencies {
           login,
         )
       : undefined,
+    mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
     leadDays: 7,
   };
 }

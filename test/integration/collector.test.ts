@@ -1,3 +1,4 @@
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -39,6 +40,7 @@ function openApp(settings: Record<string, string>, appStore: Store): BotApp {
     logger,
     checks: {
       metadata: new MetadataSource(new SafeFetcher({ allowPrivateHosts: [] })),
+      mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
       leadDays: 7,
     },
     store: appStore,

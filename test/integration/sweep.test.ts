@@ -1,3 +1,4 @@
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { runSweep, type SweepDependencies } from '../../src/alerts/sweep';
 import { isAppError } from '../../src/errors';
 import { createLogger } from '../../src/logger';
@@ -77,7 +78,11 @@ function deps(): SweepDependencies {
   const fetcher = new SafeFetcher({ allowPrivateHosts: ['adfs.test'], resolve });
   return {
     store,
-    checks: { metadata: new MetadataSource(fetcher), leadDays: 7 },
+    checks: {
+      metadata: new MetadataSource(fetcher),
+      mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
+      leadDays: 7,
+    },
     clock: () => now,
     logger: createLogger('silent'),
     escalateAfterHours: 4,

@@ -5,6 +5,8 @@ import { parseDomain } from '../../engine/domain';
 import { isObject } from '../../engine/ps-json';
 import type { BotContext } from '../bot-context';
 import { attachment, checkCard, checkingCard } from './check-handler';
+import { exchangeCards } from './exchange-handler';
+import { EXCHANGE_WATCH } from '../../checks/check-exchange';
 import { renderAlertCard } from '../../cards/alert-card';
 import { footer } from '../bot-context';
 import { actorOf, conversationIdOf, setAutoRollover, watchDomain } from './watch-handlers';
@@ -89,8 +91,21 @@ function invalid(ctx: BotContext, why: string): AdaptiveCard {
  * Re-check: answers the invoke with the refreshed card (the card updates in place); a slow check
  * answers "checking…" and replaces the card when done.
  */
+/** Re-check on an Exchange card: `exchange` and, optionally, the organisation (validated like the command). */
+function parseExchangeActionData(data: unknown): { organization?: string } | undefined {
+  if (!isObject(data) || data.domain !== EXCHANGE_WATCH) return undefined;
+  const org = data.organization;
+  if (org === undefined) return {};
+  return typeof org === 'string' &&
+    org.length <= 128 &&
+    /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u.test(org)
+    ? { organization: org }
+    : undefined;
+}
+
 async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
-  const target = parseCheckActionData(data);
+  const exchange = parseExchangeActionData(data);
+  const target = exchange ? { domain: EXCHANGE_WATCH } : parseCheckActionData(data);
   if (!target) return invalid(ctx, 'The card did not say which domain to check.');
   await ctx.store.audit({
     at: ctx.clock(),
@@ -99,7 +114,9 @@ async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promi
     target: target.domain,
     detail: { conversationId: conversationIdOf(turn) },
   });
-  const work = checkCard(ctx, target.domain, target.metadataUrl);
+  const work = exchange
+    ? exchangeCards(ctx, exchange.organization).then((cards) => cards[0]!)
+    : checkCard(ctx, target.domain, target.metadataUrl);
   const fast = await Promise.race([
     work,
     new Promise<undefined>((r) => setTimeout(() => r(undefined), ctx.fastReplyMs)),
@@ -127,6 +144,7 @@ export async function handleCardAction(
     case 'recheck':
       return recheck(ctx, turn, data);
     case 'watch': {
+      if (parseExchangeActionData(data)) return watchDomain(ctx, turn, EXCHANGE_WATCH);
       const target = parseCheckActionData(data);
       if (!target) return invalid(ctx, 'The card did not say which domain to watch.');
       return watchDomain(ctx, turn, target.domain, target.metadataUrl);

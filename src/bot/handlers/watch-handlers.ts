@@ -5,6 +5,7 @@ import type { Assessment } from '../../engine/types';
 import type { ConversationRecord } from '../../store/store';
 import { footer, type BotContext } from '../bot-context';
 import { tenantOf } from '../tenant-policy';
+import { EXCHANGE_WATCH } from '../../checks/check-exchange';
 import { attachment } from './check-handler';
 
 /** Who did it, for the audit log and the card ("acknowledged by …"). */
@@ -70,6 +71,17 @@ export async function watchDomain(
     target: domain,
     detail: { conversationId, metadataUrl },
   });
+  if (domain === EXCHANGE_WATCH)
+    return renderMessageCard(
+      ctx.templates,
+      `${result === 'added' ? 'Watching' : 'Still watching'} the Exchange federation trust`,
+      [
+        "This conversation gets an alert when the Microsoft Federation Gateway rotates its signing certificate and an organisation's Exchange trust has not refreshed (free/busy would fail), when a collector snapshot goes stale, and before the trust's OrgCertificate expires.",
+        'The trust is read from the collector (collector/README.md); the alert resolves once a snapshot shows the refreshed trust.',
+        'Type unwatch exchange to stop.',
+      ],
+      'good',
+    );
   return renderMessageCard(
     ctx.templates,
     `${result === 'added' ? 'Watching' : 'Still watching'} ${domain}`,

@@ -1,0 +1,68 @@
+import { assessMfg } from '../engine/assess-mfg';
+import type { Assessment } from '../engine/types';
+import type { OrganizationTrust } from '../sources/snapshot-source';
+import type { CheckDependencies } from './check-domain';
+
+/** The watch key of `watch exchange` (not a domain name: it has no dot, so no domain collides). */
+export const EXCHANGE_WATCH = 'exchange';
+
+/** The key under which the MFG's certificate history is kept (first seen, for rule 12's 48 h). */
+export function mfgHistoryKey(metadataUrl: string): string {
+  return `mfg|${metadataUrl}`;
+}
+
+export interface ExchangeCheckRequest {
+  now: Date;
+  mode?: 'on-demand' | 'sweep';
+  /** Only this organisation's trust (case-insensitive); all of them when absent. */
+  organization?: string;
+  /** SHA-1 → ISO date each MFG certificate was first seen (sweeps keep it). */
+  firstSeen?: Record<string, string>;
+  /** Sweeps: failed sweeps in a row, this one included (rule 9 waits for two). */
+  failedSweepsInARow?: number;
+}
+
+export interface ExchangeCheck {
+  /** One per organisation with a trust snapshot; one MFG-only assessment when there is none. */
+  results: { assessment: Assessment; organization?: string }[];
+  /** The MFG signing certificates read (to remember when each was first seen). */
+  mfgThumbprints: string[];
+}
+
+/**
+ * `check mfg` / `check exchange` and the `watch exchange` sweep: the MFG metadata, read once, against
+ * the latest Exchange trust snapshot of each organisation the collector reported.
+ */
+export async function checkExchange(
+  deps: CheckDependencies,
+  request: ExchangeCheckRequest,
+): Promise<ExchangeCheck> {
+  const [load, trusts] = await Promise.all([
+    deps.metadata.load(deps.mfgMetadataUrl),
+    deps.snapshots ? deps.snapshots.exchangeTrusts(request.organization) : Promise.resolve([]),
+  ]);
+  const base = {
+    now: request.now,
+    mode: request.mode ?? 'on-demand',
+    mfg: load.ok ? load.metadata : undefined,
+    mfgProblem: load.ok
+      ? undefined
+      : { ...load.problem, failedSweepsInARow: request.failedSweepsInARow },
+    firstSeen: request.firstSeen,
+    expectedMetadataUrl: deps.mfgMetadataUrl,
+  } as const;
+  const assess = (t?: OrganizationTrust) => {
+    const assessment = assessMfg({ ...base, trust: t?.trust, organization: t?.organization });
+    if (t)
+      assessment.exchange = {
+        organization: t.organization,
+        computerName: t.computerName,
+        receivedAt: t.trust.receivedAt?.toISOString(),
+      };
+    return { assessment, organization: t?.organization };
+  };
+  return {
+    results: trusts.length > 0 ? trusts.map(assess) : [assess()],
+    mfgThumbprints: load.ok ? load.metadata.parsed.signingCerts.map((c) => c.thumbprintSha1) : [],
+  };
+}
