@@ -1,7 +1,12 @@
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import type { ServerResponse } from 'node:http';
 import { checkDomain, type CheckDependencies } from '../../src/checks/check-domain';
+import { decodeCertificate } from '../../src/engine/certificate';
 import { isAppError } from '../../src/errors';
+import { decodeCollectorPayload } from '../../src/sources/collector-payload';
+import { SnapshotSource } from '../../src/sources/snapshot-source';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import { scriptBody } from '../support/collector-payloads';
 import { GraphDirectory } from '../../src/sources/graph-directory';
 import { MetadataSource } from '../../src/sources/metadata-source';
 import { RealmDiscovery } from '../../src/sources/realm-discovery';
@@ -123,6 +128,40 @@ describe('checkDomain end to end', () => {
     });
     expect(a.signer?.method).toBe('metadata-signature');
     expect(a.findings.map((f) => f.code)).toEqual(['GRAPH_NOT_CONFIGURED']);
+  });
+
+  it("uses the collector's AD FS snapshot for the IdP it describes (IsPrimary, auto-rollover)", async () => {
+    realms['contoso.com'] = adfsRealm('adfs.test', adfs.port);
+    serveRealms();
+    const decoded = decodeCertificate(DTU_CERT);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const store = await openSqliteStore(':memory:');
+    const body = JSON.parse(
+      scriptBody({
+        organization: 'dtu',
+        adfs: {
+          hostName: 'sts.ait.dtu.dk',
+          autoRollover: false,
+          certificates: [{ cert: { info: decoded.cert }, isPrimary: true }],
+        },
+      }),
+    ) as unknown;
+    const payload = decodeCollectorPayload(body, now);
+    if (!payload.ok) throw new Error(payload.problems.join('; '));
+    for (const snapshot of payload.snapshots) await store.saveSnapshot(snapshot);
+    const a = await checkDomain(
+      { ...deps(), snapshots: new SnapshotSource(store) },
+      { domain: 'contoso.com', now },
+    );
+    expect(a.signer?.method).toBe('adfs-primary');
+    expect(a.autoRollover).toBe('off');
+    expect(
+      a.certificates
+        .filter((c) => c.signer)
+        .map((c) => c.source)
+        .sort(),
+    ).toEqual(['adfs', 'idp-metadata']);
+    await store.close();
   });
 
   it('compares with Entra through Graph, which also names the metadata host', async () => {

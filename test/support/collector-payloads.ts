@@ -1,4 +1,7 @@
-import type { GeneratedCert } from './certs';
+import type { CertInfo } from '../../src/engine/types';
+
+/** A generated certificate, or one read from a fixture. */
+export type AnyCert = { info: CertInfo };
 
 /**
  * Bodies exactly as collector/Send-FedTrustSnapshot.ps1 sends them: its ordered hashtables through
@@ -15,7 +18,7 @@ function psDate(date: Date, edition: PsEdition): string {
 }
 
 /** ConvertTo-CertInfo in the script. */
-export function certInfo(cert: GeneratedCert | undefined, edition: PsEdition): unknown {
+export function certInfo(cert: AnyCert | undefined, edition: PsEdition): unknown {
   if (!cert) return null;
   return {
     Subject: cert.info.subject,
@@ -29,11 +32,11 @@ export function certInfo(cert: GeneratedCert | undefined, edition: PsEdition): u
 }
 
 export interface TrustCerts {
-  tokenIssuer?: GeneratedCert;
-  tokenIssuerPrev?: GeneratedCert;
-  org?: GeneratedCert;
-  orgPrev?: GeneratedCert;
-  orgNext?: GeneratedCert;
+  tokenIssuer?: AnyCert;
+  tokenIssuerPrev?: AnyCert;
+  org?: AnyCert;
+  orgPrev?: AnyCert;
+  orgNext?: AnyCert;
   metadataEpr?: string;
 }
 
@@ -42,7 +45,7 @@ export interface AdfsFacts {
   autoRollover: boolean;
   generation?: number;
   promotion?: number;
-  certificates: { cert: GeneratedCert; isPrimary: boolean }[];
+  certificates: { cert: AnyCert; isPrimary: boolean }[];
 }
 
 export const MFG_URL =
