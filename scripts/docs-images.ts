@@ -9,6 +9,7 @@ const pictures = [
   'cards/check-ok.png',
   'cards/check-warning.png',
   'cards/check-worst-case.png',
+  'cards/check-exchange.png',
   'cards/summary-50.png',
   'cards/help.png',
   'cards/error.png',

@@ -4,7 +4,11 @@ import { CardTemplates, cardBytes } from '../../src/cards/card-templates';
 import { renderCheckCard } from '../../src/cards/check-card';
 import { renderAlertCard } from '../../src/cards/alert-card';
 import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
+import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
+import { assessMfg } from '../../src/engine/assess-mfg';
 import type { Assessment } from '../../src/engine/types';
+import { at, makeCert } from '../support/certs';
+import { metadataOf } from '../support/scenario';
 import { CardRenderer, launchChromium, TEST_OUTPUT } from '../support/card-renderer';
 import {
   healthyAssessment,
@@ -55,6 +59,38 @@ describe('cards rendered by the official adaptivecards renderer in Chromium', ()
     expect(json).toContain('Update-MgDomainFederationConfiguration');
     expect(json).toContain('▼ Today');
     expect((await renderer.render(card, png('check-warning'))).warnings).toEqual([]);
+  });
+
+  it('renders the Exchange trust card of an organisation that missed an MFG rotation', async () => {
+    const mfg = (await makeCert('CN=Live ID STS Signing Public Key', at(NOW, -40), at(NOW, 300)))
+      .info;
+    const stale = (await makeCert('CN=Live ID STS Signing Public Key', at(NOW, -500), at(NOW, 30)))
+      .info;
+    const org = (await makeCert('CN=Federation', at(NOW, -1750), at(NOW, 75))).info;
+    const a = assessMfg({
+      now: NOW,
+      mode: 'on-demand',
+      mfg: {
+        parsed: metadataOf([mfg], 'urn:federation:MicrosoftOnline'),
+        signature: { status: 'valid', thumbprintSha1: mfg.thumbprintSha1 },
+        url: DEFAULT_MFG_METADATA_URL,
+      },
+      trust: { tokenIssuerCertificate: stale, orgCertificate: org, receivedAt: at(NOW, 0, -2) },
+      organization: 'contoso',
+      expectedMetadataUrl: DEFAULT_MFG_METADATA_URL,
+    });
+    a.exchange = {
+      organization: 'contoso',
+      computerName: 'EX01',
+      receivedAt: at(NOW, 0, -2).toISOString(),
+    };
+    const card = check(a);
+    const json = JSON.stringify(card);
+    expect(json).toContain('Exchange trust of contoso — CRITICAL');
+    expect(json).toContain('Set-FederationTrust -RefreshMetadata');
+    expect(json).toContain('ORG_CERT_EXPIRING');
+    expect(json).toContain('"verb":"watch","data":{"domain":"exchange","organization":"contoso"}');
+    expect((await renderer.render(card, png('check-exchange'))).warnings).toEqual([]);
   });
 
   it('keeps the worst case (6 certificates, 20 findings) under the Teams size limit', async () => {
