@@ -13,6 +13,7 @@ import {
 import { date, iso } from './sql-helpers';
 import * as outbox from './outbox-queries';
 import * as snapshots from './snapshot-queries';
+import * as sweepRuns from './sweep-run-queries';
 import { AppError } from '../errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
@@ -435,6 +436,18 @@ export class KyselyStore implements Store {
 
   listSnapshots(kind?: SnapshotKind): Promise<SnapshotRecord[]> {
     return snapshots.listSnapshots(this.db, kind);
+  }
+
+  startSweepRun(id: string, total: number, now: Date): Promise<void> {
+    return sweepRuns.startSweepRun(this.db, id, total, now);
+  }
+
+  completeSweepTarget(runId: string, targetKey: string, now: Date) {
+    return sweepRuns.completeSweepTarget(this.db, runId, targetKey, now);
+  }
+
+  finishSweepRun(id: string, now: Date): Promise<boolean> {
+    return sweepRuns.finishSweepRun(this.db, id, now);
   }
 
   async audit(e: AuditEntry): Promise<void> {

@@ -184,6 +184,27 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-03-006-sweep-runs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Shared sweeps on PostgreSQL (issue #6): one job per target; the last one done starts the planning.
+      await db.schema
+        .createTable('sweep_runs')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('started_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('finished_at', 'varchar(32)')
+        .execute();
+      await db.schema
+        .createTable('sweep_run_targets')
+        .addColumn('run_id', 'varchar(64)', (c) =>
+          c.notNull().references('sweep_runs.id').onDelete('cascade'),
+        )
+        .addColumn('target_key', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('done_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sweep_run_targets_pk', ['run_id', 'target_key'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -108,6 +108,17 @@ export interface Database {
     received_at: string;
     payload_json: string;
   };
+  sweep_runs: {
+    id: string;
+    started_at: string;
+    total: number;
+    finished_at: string | null;
+  };
+  sweep_run_targets: {
+    run_id: string;
+    target_key: string;
+    done_at: string;
+  };
   leases: {
     name: string;
     holder: string;

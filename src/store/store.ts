@@ -163,6 +163,15 @@ export interface Store {
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   listSnapshots(kind?: SnapshotKind): Promise<SnapshotRecord[]>;
 
+  /** A shared sweep (pg-boss): its size, each target done once, and its planning done once. */
+  startSweepRun(id: string, total: number, now: Date): Promise<void>;
+  completeSweepTarget(
+    runId: string,
+    targetKey: string,
+    now: Date,
+  ): Promise<{ done: number; total: number }>;
+  finishSweepRun(id: string, now: Date): Promise<boolean>;
+
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(target: string): Promise<AuditEntry[]>;
 

@@ -125,6 +125,26 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       ]);
     });
 
+    it('counts each target of a shared sweep once and plans the run once', async () => {
+      await store.startSweepRun('run-1', 2, NOW);
+      await store.startSweepRun('run-1', 99, NOW);
+      expect(await store.completeSweepTarget('run-1', 'a.com|', NOW)).toEqual({
+        done: 1,
+        total: 2,
+      });
+      expect(await store.completeSweepTarget('run-1', 'a.com|', NOW)).toEqual({
+        done: 1,
+        total: 2,
+      });
+      expect(await store.completeSweepTarget('run-1', 'b.com|', NOW)).toEqual({
+        done: 2,
+        total: 2,
+      });
+      expect(await store.finishSweepRun('run-1', NOW)).toBe(true);
+      expect(await store.finishSweepRun('run-1', NOW)).toBe(false);
+      expect(await store.finishSweepRun('unknown', NOW)).toBe(false);
+    });
+
     it('keeps the last assessment per domain', async () => {
       await store.saveAssessment({
         domain: 'contoso.com',

@@ -1,0 +1,93 @@
+import { planAlertTransitions, type SweptFinding } from '../engine/alert-plan';
+import type { Assessment } from '../engine/types';
+import type { Store } from '../store/store';
+import type { SweptTarget } from './sweep-exchange';
+
+export interface PlanningDependencies {
+  store: Store;
+  clock: () => Date;
+  escalateAfterHours: number;
+  /** ALERT_LEAD_DAYS. */
+  defaultLeadDays: number;
+}
+
+export interface PlanningResult {
+  newCertificates: { idpKey: string; thumbprints: string[] }[];
+  transitions: number;
+}
+
+/** The informational notice for certificates an IdP published since the last sweep (no acknowledgement). */
+function certificateNotice(idpKey: string, thumbprints: string[], assessments: Assessment[]) {
+  const domains = [...new Set(assessments.map((a) => a.domain))].sort();
+  const certs =
+    assessments[0]?.certificates.filter(
+      (c) => thumbprints.includes(c.thumbprintSha1) && c.source === 'idp-metadata',
+    ) ?? [];
+  return {
+    idpKey,
+    domains,
+    title: `New token-signing certificate published for ${domains.join(', ')}`,
+    lines: [
+      ...certs.map(
+        (c) =>
+          `${c.subject} (${c.thumbprintSha1}), valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}.`,
+      ),
+      'Nothing to do if Entra picks it up before the IdP switches to it; fedtrust alerts here if it does not.',
+    ],
+  };
+}
+
+/**
+ * The second half of every sweep: the certificates each IdP published (notices for new ones), then
+ * the alert transitions of all swept IdPs and their deliveries, in one transaction (the outbox).
+ */
+export async function planSweep(
+  deps: PlanningDependencies,
+  results: SweptTarget[],
+): Promise<PlanningResult> {
+  const lead = { defaultLeadDays: deps.defaultLeadDays };
+  const now = deps.clock();
+  const newCertificates: PlanningResult['newCertificates'] = [];
+  const findings: SweptFinding[] = [];
+  const swept = new Set<string>();
+  const unreadable = new Set<string>();
+  for (const { assessment: a, idpKey, watchKey, unreadable: unread } of results) {
+    swept.add(idpKey);
+    if (unread) unreadable.add(idpKey);
+    for (const finding of a.findings) {
+      const expiresAt = a.certificates.find(
+        (c) => c.thumbprintSha1 === finding.thumbprint,
+      )?.notAfter;
+      findings.push({ idpKey, domain: watchKey, finding, ...(expiresAt ? { expiresAt } : {}) });
+    }
+    const published = a.certificates
+      .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
+      .map((c) => c.thumbprintSha1);
+    const known = (await deps.store.certificateHistory(idpKey)).published.length > 0;
+    const fresh = await deps.store.recordCertificates(idpKey, published, now);
+    if (fresh.length > 0 && !newCertificates.some((n) => n.idpKey === idpKey)) {
+      newCertificates.push({ idpKey, thumbprints: fresh });
+      // The first sweep of an IdP learns its certificates; later ones announce what is new.
+      if (known)
+        await deps.store.queueNotice(
+          certificateNotice(
+            idpKey,
+            fresh,
+            results.filter((r) => r.idpKey === idpKey).map((r) => r.assessment),
+          ),
+          now,
+        );
+    }
+  }
+  const transitions = planAlertTransitions({
+    now,
+    findings,
+    sweptIdpKeys: [...swept],
+    unreadableIdpKeys: [...unreadable],
+    alerts: await deps.store.listLiveAlerts([...swept]),
+    escalateAfterHours: deps.escalateAfterHours,
+  });
+  await deps.store.applyAlertTransitions(transitions, now, lead);
+  await deps.store.catchUpPosts(now, lead);
+  return { newCertificates, transitions: transitions.length };
+}

@@ -1,0 +1,156 @@
+import type { CheckDependencies } from '../checks/check-domain';
+import { checkDomainDetailed } from '../checks/check-domain';
+import { EXCHANGE_WATCH } from '../checks/check-exchange';
+import type { EntraFederation } from '../engine/entra-federation';
+import type { Assessment } from '../engine/types';
+import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
+import type { Store, WatchRecord } from '../store/store';
+import { sweepExchange, type SweptTarget } from './sweep-exchange';
+
+export interface TargetDependencies {
+  store: Store;
+  clock: () => Date;
+}
+
+/**
+ * The IdP an assessment belongs to: entityID and metadata URL (DESIGN §4 "Alerts"). When the metadata
+ * could not be read the entityID is unknown: the IdP keeps the key it had (so its alerts can resolve
+ * when the metadata is back), else it is keyed by its URL, or by the domain when even that is unknown.
+ */
+export function idpKeyOf(a: Assessment, previousKey?: string): string {
+  const url = a.idp?.metadataUrl;
+  if (a.idp?.entityId && url) return `${a.idp.entityId}|${url}`;
+  if (previousKey && (!url || previousKey.endsWith(`|${url}`))) return previousKey;
+  return `?|${url ?? `domain:${a.domain}`}`;
+}
+
+/** The metadata could not be read (rule 9): the sweep knows nothing about the certificates. */
+export function isUnreadable(a: Assessment): boolean {
+  return a.findings.some(
+    (f) => f.code.startsWith('METADATA_') && f.code !== 'METADATA_SIGNATURE_INVALID',
+  );
+}
+
+/** Fetches each URL once per sweep however many domains share it (DESIGN §8). */
+export function oncePerUrl(source: MetadataSource): MetadataSource {
+  const loads = new Map<string, Promise<MetadataLoad>>();
+  return Object.assign(Object.create(source) as MetadataSource, {
+    load(url: string, options?: { trusted?: boolean }): Promise<MetadataLoad> {
+      let load = loads.get(url);
+      if (!load) {
+        load = source.load(url, options);
+        loads.set(url, load);
+      }
+      return load;
+    },
+  });
+}
+
+export interface Target {
+  domain: string;
+  metadataUrl?: string;
+  /** The longest lead any watching conversation asked for (`set lead`), at least ALERT_LEAD_DAYS. */
+  leadDays: number;
+}
+
+/** Distinct (domain, explicit metadata URL) pairs: each checked once however many conversations watch it. */
+async function targets(
+  store: Store,
+  watches: WatchRecord[],
+  defaultLeadDays: number,
+): Promise<Target[]> {
+  const leads = new Map<string, number>();
+  for (const id of new Set(watches.map((w) => w.conversationId))) {
+    leads.set(id, (await store.getConversation(id))?.leadDays ?? defaultLeadDays);
+  }
+  const seen = new Map<string, Target>();
+  for (const w of watches) {
+    const key = `${w.domain}|${w.metadataUrl ?? ''}`;
+    const lead = Math.max(defaultLeadDays, leads.get(w.conversationId) ?? defaultLeadDays);
+    const target = seen.get(key);
+    if (target) target.leadDays = Math.max(target.leadDays, lead);
+    else seen.set(key, { domain: w.domain, metadataUrl: w.metadataUrl, leadDays: lead });
+  }
+  return [...seen.values()];
+}
+
+/** Every target of a sweep now: the active watches, each (domain, URL) once, with the longest lead. */
+export async function listTargets(store: Store, defaultLeadDays: number): Promise<Target[]> {
+  return targets(store, await store.listActiveWatches(), defaultLeadDays);
+}
+
+/** A target's identity within a run (a retried job counts once). */
+export function targetKey(target: Target): string {
+  return `${target.domain}|${target.metadataUrl ?? ''}`;
+}
+
+/** Checks one target and stores what was found; the planning reads it back (shared sweeps). */
+export async function sweepTarget(
+  deps: TargetDependencies,
+  checks: CheckDependencies,
+  target: Target,
+): Promise<SweptTarget[]> {
+  return target.domain === EXCHANGE_WATCH
+    ? sweepExchange(deps.store, checks, deps.clock)
+    : [await sweepOne(deps, checks, target)];
+}
+
+/**
+ * The targets' assessments as the last sweep stored them: what a shared sweep plans from once every
+ * target's job is done (possibly on other replicas).
+ */
+export async function storedResults(store: Store, work: Target[]): Promise<SweptTarget[]> {
+  const out: SweptTarget[] = [];
+  for (const target of work) {
+    if (target.domain === EXCHANGE_WATCH) {
+      const all = (await store.listAssessments()).filter((a) =>
+        a.domain.startsWith(`${EXCHANGE_WATCH}:`),
+      );
+      const stored = all.length > 0 ? all : [await store.getAssessment(EXCHANGE_WATCH)];
+      for (const s of stored)
+        if (s?.idpKey) out.push(toSwept(s.assessment as Assessment, s.idpKey, EXCHANGE_WATCH));
+      continue;
+    }
+    const s = await store.getAssessment(target.domain);
+    if (s?.idpKey) out.push(toSwept(s.assessment as Assessment, s.idpKey, target.domain));
+  }
+  return out;
+}
+
+function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
+  return { assessment, idpKey, watchKey, unreadable: isUnreadable(assessment) };
+}
+
+async function sweepOne(
+  deps: TargetDependencies,
+  checks: CheckDependencies,
+  target: Target,
+): Promise<SweptTarget> {
+  const previous = await deps.store.getAssessment(target.domain);
+  const previousIdp = previous?.idpKey;
+  const history = previousIdp ? await deps.store.certificateHistory(previousIdp) : undefined;
+  const { assessment, entra } = await checkDomainDetailed(checks, {
+    domain: target.domain,
+    now: deps.clock(),
+    mode: 'sweep',
+    metadataUrl: target.metadataUrl,
+    leadDays: target.leadDays,
+    autoRolloverFact: await deps.store.getAutoRollover(target.domain),
+    history,
+    // Stored as JSON: dates come back as strings, which rule 13 never reads (it compares ids and URIs).
+    previousEntra: previous?.entra as EntraFederation | undefined,
+    failedSweepsInARow: (previous?.failedSweeps ?? 0) + 1,
+  });
+  const idpKey = idpKeyOf(assessment, previousIdp);
+  const unreadable = isUnreadable(assessment);
+  await deps.store.saveAssessment({
+    domain: target.domain,
+    checkedAt: deps.clock(),
+    status: assessment.status,
+    idpKey,
+    assessment,
+    entra,
+    failedSweeps: unreadable ? (previous?.failedSweeps ?? 0) + 1 : 0,
+  });
+  return { assessment, idpKey, watchKey: target.domain, unreadable };
+}
