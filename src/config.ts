@@ -87,6 +87,13 @@ export const settingsSchema = z
         .refine(
           (v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v),
           'must be sqlite:<path> or postgres://…',
+        )
+        .refine(
+          (v) =>
+            !v.startsWith('postgres') ||
+            (URL.canParse(v) &&
+              /^([a-z_][a-z0-9_]{0,39})?$/.test(new URL(v).searchParams.get('schema') ?? '')),
+          '?schema= must be a lower-case PostgreSQL identifier (letters, digits, _; 40 at most)',
         ),
     ),
     GRAPH_TENANT_ID: uuidOrEmpty,

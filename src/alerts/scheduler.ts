@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { isAppError } from '../errors';
 
 export interface SchedulerOptions {
-  cron: string;
-  sweep: () => Promise<unknown>;
+  /** The in-process sweep on SWEEP_CRON; absent when pg-boss schedules sweeps (PostgreSQL). */
+  sweep?: { cron: string; run: () => Promise<unknown> };
   deliver: () => Promise<unknown>;
   logger: Logger;
   /** How often queued deliveries (retries, updates after acknowledgement) are sent. */
@@ -17,18 +17,21 @@ export interface SchedulerOptions {
  */
 export function startScheduler(options: SchedulerOptions): () => void {
   const { logger } = options;
-  const sweep = new Cron(options.cron, { protect: true, catch: true }, async () => {
-    try {
-      await options.sweep();
-    } catch (error) {
-      if (isAppError(error, 'SWEEP_BUSY'))
-        logger.info('sweep skipped: another sweep holds the lease');
-      else logger.error({ err: error }, 'sweep failed');
-    }
-    await options
-      .deliver()
-      .catch((error: unknown) => logger.error({ err: error }, 'delivery failed'));
-  });
+  const sweep = options.sweep;
+  const cron = sweep
+    ? new Cron(sweep.cron, { protect: true, catch: true }, async () => {
+        try {
+          await sweep.run();
+        } catch (error) {
+          if (isAppError(error, 'SWEEP_BUSY'))
+            logger.info('sweep skipped: another sweep holds the lease');
+          else logger.error({ err: error }, 'sweep failed');
+        }
+        await options
+          .deliver()
+          .catch((error: unknown) => logger.error({ err: error }, 'delivery failed'));
+      })
+    : undefined;
   let delivering = false;
   const loop = setInterval(() => {
     if (delivering) return;
@@ -40,7 +43,7 @@ export function startScheduler(options: SchedulerOptions): () => void {
   }, options.deliverEveryMs ?? 15_000);
   loop.unref();
   return () => {
-    sweep.stop();
+    cron?.stop();
     clearInterval(loop);
   };
 }

@@ -3,11 +3,31 @@ import { openPostgresStore } from './postgres-store';
 import { openSqliteStore } from './sqlite-store';
 import type { Store } from './store';
 
-/** Opens the store DATABASE_URL names (sqlite:<path> or postgres://…), migrated to the latest schema. */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export type DatabaseLocation =
+  | { kind: 'sqlite'; path: string }
+  /** `schema`: from `?schema=name` (not a pg parameter: removed from the URL pg sees). */
+  | { kind: 'postgres'; url: string; schema?: string };
+
+/** Reads DATABASE_URL: `sqlite:<path>` or `postgres://…[?schema=name]`. */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
-    return openSqliteStore(path === ':memory:' ? path : resolve(path));
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
-  return openPostgresStore(databaseUrl);
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { kind: 'postgres', url: url.toString(), schema };
+}
+
+/** pg-boss's schema: beside the store's (`<schema>_jobs`), else `fedtrust_jobs`. */
+export function jobsSchemaFor(location: { schema?: string }): string {
+  return `${location.schema ?? 'fedtrust'}_jobs`;
+}
+
+/** Opens the store DATABASE_URL names, migrated to the latest schema. */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  const location = parseDatabaseUrl(databaseUrl);
+  if (location.kind === 'sqlite') return openSqliteStore(location.path);
+  return openPostgresStore(location.url, { schema: location.schema });
 }

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import { startJobSchedule, type JobTiming } from './alerts/job-schedule';
+import { startScheduler } from './alerts/scheduler';
+import { runSweep } from './alerts/sweep';
+import { createBotApp } from './bot/create-bot-app';
+import { createCheckDependencies } from './checks/check-services';
+import type { Settings } from './config';
+import { start } from './server';
+import { jobsSchemaFor, openStore, parseDatabaseUrl } from './store/open-store';
+
+export interface RunningBot {
+  port: number;
+  /** Stops taking work, finishes started work and queued deliveries, closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires and starts one bot process (DESIGN §5): store → sources → bot → server, and the schedule —
+ * this process's own cron on SQLite, pg-boss shared with the other replicas on PostgreSQL.
+ */
+export async function runBot(
+  settings: Settings,
+  logger: Logger,
+  options: { version: string; jobTiming?: Partial<JobTiming> },
+): Promise<RunningBot> {
+  const store = await openStore(settings.DATABASE_URL);
+  const checks = createCheckDependencies(settings, `fedtrust-bot/${options.version}`, store);
+  const app = createBotApp({ settings, logger, checks, store, version: options.version });
+  const location = parseDatabaseUrl(settings.DATABASE_URL);
+  const sweep = {
+    store,
+    checks,
+    clock: () => new Date(),
+    logger,
+    escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
+  };
+  const deliver = () => app.notifier.deliverPending();
+  const jobs =
+    location.kind === 'postgres'
+      ? await startJobSchedule({
+          ...sweep,
+          connectionString: location.url,
+          schema: jobsSchemaFor(location),
+          cron: settings.SWEEP_CRON,
+          deliver,
+          onChecked: (status) => app.metrics.countCheck(status),
+          timing: options.jobTiming,
+        })
+      : undefined;
+  const stopScheduler = startScheduler({
+    sweep: jobs
+      ? undefined
+      : {
+          cron: settings.SWEEP_CRON,
+          run: () =>
+            runSweep(sweep).then((result) =>
+              result.results.forEach((a) => app.metrics.countCheck(a.status)),
+            ),
+        },
+    deliver,
+    logger,
+  });
+  const host = settings.localMode ? '127.0.0.1' : '0.0.0.0';
+  if (settings.localMode) {
+    logger.warn(
+      'local mode: MicrosoftAppId is empty, so incoming requests are not authenticated; listening on 127.0.0.1 only',
+    );
+  }
+  if (!settings.graph)
+    logger.warn("Graph is not configured: checks run without Entra's side and say so");
+  const port = await start(app.server, settings.PORT, host);
+  logger.info(
+    { port, host, version: options.version, schedule: jobs ? 'pg-boss' : 'in-process' },
+    `fedtrust-bot listening on http://${host}:${port}/api/messages`,
+  );
+  return {
+    port,
+    stop: async () => {
+      stopScheduler();
+      app.server.close();
+      await Promise.all([app.background.drain(), jobs?.stop()]);
+      await deliver();
+      await store.close();
+    },
+  };
+}
