@@ -1,4 +1,4 @@
-import { domainToUnicode } from 'node:url';
+import { watchedName } from './watched-name';
 import type { AlertRecord } from '../engine/alert-plan';
 import { RUNBOOKS } from '../engine/remedies';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
@@ -18,6 +18,8 @@ const RUNBOOK_BY_CODE: Partial<Record<AlertRecord['code'], string>> = {
   TLS_CERT_EXPIRING: RUNBOOKS.adfsCerts,
   MFG_CERT_NOT_IN_TRUST: RUNBOOKS.exchangeFreeBusy,
   MFG_REFRESH_RECOMMENDED: RUNBOOKS.exchangeFreeBusy,
+  MFG_METADATA_URL_MISMATCH: RUNBOOKS.exchangeFreeBusy,
+  EXCHANGE_SNAPSHOT_STALE: RUNBOOKS.exchangeFreeBusy,
   ORG_CERT_EXPIRING: RUNBOOKS.exchangeOrgCert,
 };
 
@@ -56,7 +58,7 @@ export function renderAlertCard(
     stateLine: stateLine(a),
     message: cardText(a.message),
     facts: [
-      { title: 'Domains', value: cardText(a.domains.map((d) => domainToUnicode(d)).join(', ')) },
+      { title: 'Domains', value: cardText(a.domains.map(watchedName).join(', ')) },
       { title: 'Rule', value: a.code },
       { title: 'Certificate', value: a.thumbprint },
       { title: 'Since', value: when(a.openedAt) },

@@ -1,4 +1,4 @@
-import { domainToUnicode } from 'node:url';
+import { watchedName } from './watched-name';
 import type { Assessment, Status } from '../engine/types';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
 import { BANNER_STYLE, STATUS_COLOR } from './check-card';
@@ -35,7 +35,7 @@ export function renderSummaryCard(
     headline: counts.map(([s, n]) => `${n} ${s}`).join(' · ') || 'no federated domains',
     bannerStyle: BANNER_STYLE[worst],
     rows: sorted.map((r) => ({
-      domain: cardText(domainToUnicode(r.domain)),
+      domain: cardText(watchedName(r.domain)),
       status: r.status.toUpperCase(),
       color: STATUS_COLOR[r.status],
       milestone: nextMilestone(r, options.now),

@@ -153,6 +153,12 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
     expect(JSON.stringify(cardOf(alert))).toContain(
       'contoso: The Exchange federation trust holds none',
     );
+    expect(JSON.stringify(cardOf(alert))).toContain(
+      '"title":"Domains","value":"Exchange trust (MFG)"',
+    );
+
+    const [watchlist] = await say('watchlist', 'channel');
+    expect(JSON.stringify(cardOf(watchlist))).toMatch(/Exchange trust \(MFG\).*CRITICAL/);
 
     await collect({ tokenIssuer: { info: mfgCerts[0] }, tokenIssuerPrev: { info: mfgCerts[1] } });
     connector.clear();
