@@ -34,14 +34,16 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
   const t = now.getTime();
   const start = Math.min(t, poll - 30 * DAY) - 7 * DAY;
   const end = Math.max(expiry, t) + 10 * DAY;
-  const bounds = [start, poll, Math.max(poll, promotion), expiry, end];
-  const styles = ['good', 'warning', 'attention', 'emphasis'];
+  // MFG rotates on its own schedule: Entra's 35 days and AD FS's promotion mean nothing for it.
+  const mfg = a.domain === 'mfg';
+  const bounds = mfg ? [start, expiry, end] : [start, poll, Math.max(poll, promotion), expiry, end];
+  const styles = mfg ? ['good', 'emphasis'] : ['good', 'warning', 'attention', 'emphasis'];
   const sizes = styles.map((_, i) => bounds[i + 1]! - bounds[i]!);
   const segments = weights(sizes)
     .map((w, i) => ({ weight: String(w), style: styles[i]! }))
     .filter((s) => s.weight !== '0');
   const [before, after] = weights([t - start, end - t]);
-  const label = a.domain === 'mfg' ? 'MFG signing certificate' : 'Signing certificate';
+  const label = mfg ? 'MFG signing certificate' : 'Signing certificate';
   return {
     show: true,
     caption: `${label} ${signer.thumbprintSha1.slice(0, 8)}… — expires ${signer.notAfter.slice(0, 10)} (${signer.daysLeft} days)`,
@@ -50,8 +52,9 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
       { weight: String(after), text: '▼ Today' },
     ],
     segments,
-    legend:
-      'green: healthy · amber: under 35 days, Entra polls daily · red: after promotion · grey: expired',
+    legend: mfg
+      ? 'green: valid · grey: expired'
+      : 'green: healthy · amber: under 35 days, Entra polls daily · red: after promotion · grey: expired',
     milestones: a.timeline.map((e) => ({ date: e.date.slice(0, 10), event: e.event })),
   };
 }
