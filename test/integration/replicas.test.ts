@@ -201,5 +201,9 @@ withPostgres('the two-replica test', () => {
     );
     await client.end();
     expect(Number(retried.rows[0]?.n)).toBeGreaterThan(0);
+
+    // SIGTERM: the survivor stops taking jobs, finishes what it started, closes the store, exits 0.
+    survivor.child.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
   });
 });
