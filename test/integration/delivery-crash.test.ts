@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { alertKey } from '../../src/engine/alert-plan';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { CLAIM_MS } from '../../src/store/outbox-queries';
-import { FakeConnector } from '../support/fake-connector';
+import { FakeConnector, personalChat } from '../support/fake-connector';
 
 /**
  * Delivery safety (DESIGN §7): the outbox is written before anything is sent, so a process killed with
@@ -44,21 +44,7 @@ it('delivers every alert exactly once across a SIGKILL and a restart', async () 
   const now = new Date();
   const conversations = ['c1', 'c2', 'c3', 'c4'];
   for (const id of conversations) {
-    await store.upsertConversation(
-      {
-        id,
-        reference: {
-          serviceUrl: connector.url,
-          channelId: 'msteams',
-          conversation: { id },
-          bot: { id: '28:bot' },
-          user: { id: '29:u' },
-        },
-        scope: 'personal',
-        active: true,
-      },
-      now,
-    );
+    await store.upsertConversation(personalChat(id, connector.url), now);
     await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: now });
   }
   await store.applyAlertTransitions(

@@ -6,7 +6,7 @@ import { QUEUES } from '../../src/alerts/job-schedule';
 import { openPostgresStore } from '../../src/store/postgres-store';
 import type { Store } from '../../src/store/store';
 import { at, makeCert } from '../support/certs';
-import { FakeConnector } from '../support/fake-connector';
+import { FakeConnector, personalChat } from '../support/fake-connector';
 import { adfsMetadata } from '../support/metadata-xml';
 import { dropSchemas, TEST_DATABASE_URL, testSchema, withPostgres } from '../support/postgres';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
@@ -100,21 +100,7 @@ withPostgres('the two-replica test', () => {
     store = await openPostgresStore(TEST_DATABASE_URL, { schema, maxConnections: 3 });
     for (let i = 0; i < DOMAINS; i++) {
       const id = `a:chat-${i}`;
-      await store.upsertConversation(
-        {
-          id,
-          reference: {
-            serviceUrl: connector.url,
-            channelId: 'msteams',
-            conversation: { id },
-            bot: { id: '28:bot' },
-            user: { id: `29:user-${i}` },
-          },
-          scope: 'personal',
-          active: true,
-        },
-        now,
-      );
+      await store.upsertConversation(personalChat(id, connector.url), now);
       await store.addWatch({
         conversationId: id,
         domain: `d${i}.contoso.test`,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ConversationRecord } from '../../src/store/store';
 
 export interface ConnectorCall {
   method: string;
@@ -99,4 +100,20 @@ export function cardOf(call: ConnectorCall | undefined): Record<string, unknown>
 export function cardTitle(call: ConnectorCall | undefined): string {
   const body = cardOf(call)?.body as { items?: { text?: string }[] }[] | undefined;
   return body?.[0]?.items?.[0]?.text ?? '';
+}
+
+/** A personal chat whose saved reference points at this fake connector (for seeding a store directly). */
+export function personalChat(id: string, serviceUrl: string): ConversationRecord {
+  return {
+    id,
+    reference: {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id },
+      bot: { id: '28:bot' },
+      user: { id: `29:user-of-${id}` },
+    },
+    scope: 'personal',
+    active: true,
+  };
 }
