@@ -6,13 +6,14 @@ const STATUS_VALUE: Record<Status, number> = { ok: 0, warning: 1, critical: 2, u
 
 /**
  * Prometheus metrics (DESIGN §2 /metrics): certificate days left and check status per domain (from the
- * last stored assessments, read at scrape time), checks by result, open alerts by severity, the outbox.
+ * last stored assessments, read at scrape time), checks by result, open alerts by severity, the outbox,
+ * and how old each collector snapshot is (a collector that stopped sending is worth a page of its own).
  */
 export class Metrics {
   readonly registry = new Registry();
   private readonly checks: Counter<'result'>;
 
-  constructor(store: Store) {
+  constructor(store: Store, clock: () => Date = () => new Date()) {
     collectDefaultMetrics({ register: this.registry });
     this.checks = new Counter({
       name: 'fedtrust_checks_total',
@@ -43,16 +44,24 @@ export class Metrics {
       help: 'Deliveries waiting to be sent',
       registers: [this.registry],
     });
+    const snapshotAge = new Gauge({
+      name: 'fedtrust_collector_snapshot_age_seconds',
+      help: "Age of the collector's latest snapshot per organisation, kind and source",
+      labelNames: ['organization', 'kind', 'source'],
+      registers: [this.registry],
+    });
     // Read the store at scrape time (collect), so every replica reports the shared state.
     const refresh = async (): Promise<void> => {
       daysLeft.reset();
       status.reset();
       for (const stored of await store.listAssessments()) {
+        // The stored name, not the assessment's: each organisation's Exchange trust is its own row.
+        const domain = stored.domain;
         const a = stored.assessment as Assessment;
-        status.set({ domain: a.domain }, STATUS_VALUE[a.status]);
+        status.set({ domain }, STATUS_VALUE[a.status]);
         for (const c of a.certificates) {
           daysLeft.set(
-            { domain: a.domain, source: c.source, role: c.role, thumbprint: c.thumbprintSha1 },
+            { domain, source: c.source, role: c.role, thumbprint: c.thumbprintSha1 },
             c.daysLeft,
           );
         }
@@ -61,6 +70,14 @@ export class Metrics {
       for (const severity of ['warning', 'critical'] as const) alerts.set({ severity }, 0);
       for (const alert of await store.listLiveAlerts()) alerts.inc({ severity: alert.severity });
       outbox.set(await store.countPendingDeliveries());
+      snapshotAge.reset();
+      const now = clock().getTime();
+      for (const snap of await store.listSnapshots()) {
+        snapshotAge.set(
+          { organization: snap.organization, kind: snap.kind, source: snap.sourceKey },
+          Math.max(0, Math.round((now - snap.receivedAt.getTime()) / 1000)),
+        );
+      }
     };
     this.refresh = refresh;
   }

@@ -61,7 +61,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, 'background work failed'),
   );
   const clock = options.clock ?? (() => new Date());
-  const metrics = new Metrics(options.store);
+  const metrics = new Metrics(options.store, clock);
   const notifier = createNotifier({
     adapter,
     settings,

@@ -157,6 +157,12 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
       '"title":"Domains","value":"Exchange trust (MFG)"',
     );
 
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('fedtrust_check_status{domain="exchange:contoso"} 2');
+    expect(metrics).toContain(
+      'fedtrust_collector_snapshot_age_seconds{organization="contoso",kind="exchange-trust",source="Microsoft Federation Gateway"} 0',
+    );
+
     const [watchlist] = await say('watchlist', 'channel');
     expect(JSON.stringify(cardOf(watchlist))).toMatch(/Exchange trust \(MFG\).*CRITICAL/);
 
