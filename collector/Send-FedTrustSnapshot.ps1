@@ -50,9 +50,12 @@ function ConvertTo-CertInfo($Certificate) {
 }
 
 # The token file must not be readable by ordinary users (see collector/README.md for the icacls line).
+# Compared by SID, so localised names (Jeder, Utilisateurs …) are caught too: Everyone, Users, Authenticated Users.
+$OpenSids = @('S-1-1-0', 'S-1-5-32-545', 'S-1-5-11')
 function Read-Token {
     $open = (Get-Acl -Path $TokenFile).Access | Where-Object {
-        $_.AccessControlType -eq 'Allow' -and $_.IdentityReference -match '\\(Everyone|Users|Authenticated Users)$'
+        $_.AccessControlType -eq 'Allow' -and
+        $OpenSids -contains $_.IdentityReference.Translate([Security.Principal.SecurityIdentifier]).Value
     }
     if ($open) { throw "$TokenFile is readable by $($open[0].IdentityReference): restrict it to the task account" }
     return (Get-Content -Path $TokenFile -Raw).Trim()
