@@ -86,6 +86,14 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       : undefined,
     idp?.entityId ? { title: 'entityID', value: cardText(idp.entityId) } : undefined,
     idp?.metadataUrl ? { title: 'Metadata', value: cardText(idp.metadataUrl) } : undefined,
+    a.adfs
+      ? {
+          title: 'AD FS snapshot',
+          value: cardText(
+            `${a.adfs.hostName ?? 'AD FS'}${a.adfs.receivedAt ? `, received ${a.adfs.receivedAt.slice(0, 16).replace('T', ' ')} UTC${a.adfs.stale ? ' (stale)' : ''}` : ''}: auto-rollover ${a.autoRollover ?? 'unknown'}, generation ${a.adfs.generationDays} days before expiry, promotion ${a.adfs.promotionDays} days after`,
+          ),
+        }
+      : undefined,
     a.exchange
       ? {
           title: 'Exchange snapshot',

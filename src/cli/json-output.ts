@@ -3,7 +3,7 @@ import type { Assessment } from '../engine/types';
 /**
  * The `--json` document (DESIGN §2, a public interface: extend it, never break it). The engine's
  * assessment already has the documented field names; extra fields (runbook, signerMethod, idp,
- * entraUpdate, timeline kind) are extensions.
+ * entraUpdate, autoRollover, adfs, timeline kind) are extensions.
  */
 export function toJsonDocument(checkedAt: Date, results: Assessment[]): string {
   return JSON.stringify(
@@ -18,6 +18,8 @@ export function toJsonDocument(checkedAt: Date, results: Assessment[]): string {
         signerMethod: r.signer?.method,
         idp: r.idp,
         entraUpdate: r.entraUpdate,
+        autoRollover: r.autoRollover,
+        adfs: r.adfs,
       })),
     },
     null,

@@ -192,5 +192,14 @@ export function assessDomain(input: DomainAssessmentInput): Assessment {
           explanation: explainUpdateResult(status.result),
         }
       : undefined,
+    adfs: input.adfs
+      ? {
+          hostName: input.adfs.hostName,
+          receivedAt: input.adfs.receivedAt?.toISOString(),
+          generationDays: ctx.generationDays,
+          promotionDays: ctx.promotionDays,
+          stale: isSnapshotStale(input.adfs, input.now),
+        }
+      : undefined,
   };
 }

@@ -126,6 +126,14 @@ export interface Assessment {
   idp?: { entityId?: string; metadataUrl?: string; adfsShaped: boolean };
   /** AD FS AutoCertificateRollover as the engine used it (AD FS-shaped IdPs only). */
   autoRollover?: 'on' | 'off' | 'unknown';
+  /** The AD FS snapshot the engine used (collector or --adfs-properties-file): where the facts came from. */
+  adfs?: {
+    hostName?: string;
+    receivedAt?: string;
+    generationDays: number;
+    promotionDays: number;
+    stale: boolean;
+  };
   /** `check mfg` with a collector snapshot: whose Exchange trust this is, and how old the snapshot is. */
   exchange?: { organization: string; computerName?: string; receivedAt?: string };
   /** Entra's own account of its last metadata poll, explained. */

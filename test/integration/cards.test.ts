@@ -42,6 +42,23 @@ describe('cards rendered by the official adaptivecards renderer in Chromium', ()
     expect(JSON.stringify(card)).toContain('Re-check');
   });
 
+  it('says where the AD FS facts came from when a collector snapshot was used', () => {
+    const a: Assessment = {
+      ...healthyAssessment(),
+      autoRollover: 'off',
+      adfs: {
+        hostName: 'fs.contoso.com',
+        receivedAt: '2026-11-22T08:00:00.000Z',
+        generationDays: 20,
+        promotionDays: 5,
+        stale: false,
+      },
+    };
+    expect(JSON.stringify(check(a))).toContain(
+      '"title":"AD FS snapshot","value":"fs.contoso.com, received 2026-11-22 08:00 UTC: auto-rollover off, generation 20 days before expiry, promotion 5 days after"',
+    );
+  });
+
   it('asks whether AD FS auto-rollover is on when nobody said so, with one button per answer', () => {
     const json = JSON.stringify(check(healthyAssessment()));
     expect(json).toContain('Is AD FS auto-rollover on for this IdP?');

@@ -155,6 +155,13 @@ describe('checkDomain end to end', () => {
     );
     expect(a.signer?.method).toBe('adfs-primary');
     expect(a.autoRollover).toBe('off');
+    expect(a.adfs).toEqual({
+      hostName: 'sts.ait.dtu.dk',
+      receivedAt: now.toISOString(),
+      generationDays: 20,
+      promotionDays: 5,
+      stale: false,
+    });
     expect(
       a.certificates
         .filter((c) => c.signer)
