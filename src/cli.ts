@@ -19,7 +19,7 @@ import { runSweep } from './alerts/sweep';
 import { createAdapter, createNotifier } from './bot/proactive';
 import { CardTemplates } from './cards/card-templates';
 import { createLogger } from './logger';
-import { openStore } from './store/open-store';
+import { describeDatabaseUrl, openStore } from './store/open-store';
 import type { Store } from './store/store';
 
 const VERSION = (
@@ -247,7 +247,7 @@ async function runMaintenance(
   try {
     store = await openStore(settings.DATABASE_URL);
     if (command === 'migrate') {
-      out(`fedtrust: the store at ${settings.DATABASE_URL} is up to date`);
+      out(`fedtrust: the store at ${describeDatabaseUrl(settings.DATABASE_URL)} is up to date`);
       return 0;
     }
     const logger = createLogger(settings.LOG_LEVEL ?? 'warn', 2);

@@ -20,6 +20,14 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
   return { kind: 'postgres', url: url.toString(), schema };
 }
 
+/** DATABASE_URL fit for output: the password replaced. */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  if (!URL.canParse(databaseUrl) || databaseUrl.startsWith('sqlite:')) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 /** pg-boss's schema: beside the store's (`<schema>_jobs`), else `fedtrust_jobs`. */
 export function jobsSchemaFor(location: { schema?: string }): string {
   return `${location.schema ?? 'fedtrust'}_jobs`;
