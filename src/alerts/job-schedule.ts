@@ -134,7 +134,7 @@ export async function startJobSchedule(options: JobScheduleOptions): Promise<Job
           escalateAfterHours: options.escalateAfterHours,
           defaultLeadDays: options.checks.leadDays,
         },
-        await storedResults(store, work),
+        await storedResults(store, work, options.checks.mfgMetadataUrl),
       );
       const first = await store.finishSweepRun(runId, clock());
       logger.info(

@@ -1,7 +1,7 @@
 import { checkExchange, EXCHANGE_WATCH, mfgHistoryKey } from '../checks/check-exchange';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Assessment } from '../engine/types';
-import type { Store } from '../store/store';
+import type { Store, StoredAssessment } from '../store/store';
 
 export interface SweptTarget {
   assessment: Assessment;
@@ -57,6 +57,7 @@ export async function sweepExchange(
     .map((r) => r.assessment)
     .reduce((a, b) => (rank[b.status] < rank[a.status] ? b : a));
   if (check.results.some((r) => r.organization)) {
+    out.push(retiredMfgOnly(summary, checks.mfgMetadataUrl));
     await store.saveAssessment({
       domain: EXCHANGE_WATCH,
       checkedAt: now,
@@ -67,4 +68,43 @@ export async function sweepExchange(
     });
   }
   return out;
+}
+
+/**
+ * Before any organisation sent a trust, MFG alone was swept as `exchange|<URL>`; once organisations
+ * exist, their keys carry every finding. Sweeping the old key with no findings resolves what it had
+ * open, instead of leaving it open forever.
+ */
+export function retiredMfgOnly(summary: Assessment, mfgMetadataUrl: string): SweptTarget {
+  return {
+    assessment: { ...summary, findings: [] },
+    idpKey: `${EXCHANGE_WATCH}|${mfgMetadataUrl}`,
+    watchKey: EXCHANGE_WATCH,
+    unreadable: false,
+  };
+}
+
+/** What the last sweep stored for `watch exchange`, as the shared sweep's planning reads it back. */
+export async function storedExchangeResults(
+  store: Store,
+  mfgMetadataUrl: string,
+): Promise<SweptTarget[]> {
+  const organizations = (await store.listAssessments()).filter((a) =>
+    a.domain.startsWith(`${EXCHANGE_WATCH}:`),
+  );
+  const swept = (a: StoredAssessment): SweptTarget => {
+    const assessment = a.assessment as Assessment;
+    return {
+      assessment,
+      idpKey: a.idpKey ?? `${a.domain}|${mfgMetadataUrl}`,
+      watchKey: EXCHANGE_WATCH,
+      unreadable: a.failedSweeps > 0,
+    };
+  };
+  if (organizations.length === 0) {
+    const alone = await store.getAssessment(EXCHANGE_WATCH);
+    return alone ? [swept(alone)] : [];
+  }
+  const out = organizations.map(swept);
+  return [...out, retiredMfgOnly(out[0]!.assessment, mfgMetadataUrl)];
 }

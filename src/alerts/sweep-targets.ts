@@ -5,7 +5,7 @@ import type { EntraFederation } from '../engine/entra-federation';
 import type { Assessment } from '../engine/types';
 import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
 import type { Store, WatchRecord } from '../store/store';
-import { sweepExchange, type SweptTarget } from './sweep-exchange';
+import { storedExchangeResults, sweepExchange, type SweptTarget } from './sweep-exchange';
 
 export interface TargetDependencies {
   store: Store;
@@ -99,16 +99,15 @@ export async function sweepTarget(
  * The targets' assessments as the last sweep stored them: what a shared sweep plans from once every
  * target's job is done (possibly on other replicas).
  */
-export async function storedResults(store: Store, work: Target[]): Promise<SweptTarget[]> {
+export async function storedResults(
+  store: Store,
+  work: Target[],
+  mfgMetadataUrl: string,
+): Promise<SweptTarget[]> {
   const out: SweptTarget[] = [];
   for (const target of work) {
     if (target.domain === EXCHANGE_WATCH) {
-      const all = (await store.listAssessments()).filter((a) =>
-        a.domain.startsWith(`${EXCHANGE_WATCH}:`),
-      );
-      const stored = all.length > 0 ? all : [await store.getAssessment(EXCHANGE_WATCH)];
-      for (const s of stored)
-        if (s?.idpKey) out.push(toSwept(s.assessment as Assessment, s.idpKey, EXCHANGE_WATCH));
+      out.push(...(await storedExchangeResults(store, mfgMetadataUrl)));
       continue;
     }
     const s = await store.getAssessment(target.domain);
@@ -117,7 +116,7 @@ export async function storedResults(store: Store, work: Target[]): Promise<Swept
   return out;
 }
 
-function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
+export function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
   return { assessment, idpKey, watchKey, unreadable: isUnreadable(assessment) };
 }
 

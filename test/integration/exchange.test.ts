@@ -1,4 +1,6 @@
 import { runSweep } from '../../src/alerts/sweep';
+import { planSweep } from '../../src/alerts/sweep-planning';
+import { storedResults, sweepTarget } from '../../src/alerts/sweep-targets';
 import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
 import { loadSettings } from '../../src/config';
@@ -174,5 +176,28 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
       'RESOLVED · Exchange trust lacks the MFG certificate: free/busy failing',
     ]);
     expect(cardTitle((await say('check mfg'))[0])).toBe('Exchange trust of contoso — OK');
+  });
+});
+
+describe('watch exchange in a shared sweep (the phases pg-boss runs on several replicas)', () => {
+  const target = { domain: 'exchange', leadDays: 7 };
+  const sharedSweep = async () => {
+    await sweepTarget({ store, clock: () => NOW }, checks(), target);
+    return planSweep(
+      { store, clock: () => NOW, escalateAfterHours: 4, defaultLeadDays: 7 },
+      await storedResults(store, [target], checks().mfgMetadataUrl),
+    );
+  };
+
+  it('opens the alert from the stored results and resolves it once the trust is refreshed', async () => {
+    await collect({ tokenIssuer: retired });
+    await sharedSweep();
+    const live = await store.listLiveAlerts();
+    expect(live.map((a) => [a.code, a.idpKey])).toEqual([
+      ['MFG_CERT_NOT_IN_TRUST', `exchange:contoso|${checks().mfgMetadataUrl}`],
+    ]);
+    await collect({ tokenIssuer: { info: mfgCerts[0] }, tokenIssuerPrev: { info: mfgCerts[1] } });
+    await sharedSweep();
+    expect(await store.listLiveAlerts()).toEqual([]);
   });
 });
