@@ -1,0 +1,83 @@
+/** Acknowledge and snooze: the alert, its audit entry and the card updates everywhere it was posted, in one transaction. */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { postedTo, queueDelivery } from './alert-queries';
+import type { Database } from './schema';
+import { iso } from './sql-helpers';
+
+type Db = Kysely<Database>;
+
+export async function acknowledgeAlert(
+  db: Db,
+  id: string,
+  by: { name: string; aadObjectId?: string },
+  now: Date,
+) {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('alerts')
+      .select(['state'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return 'unknown' as const;
+    if (row.state === 'resolved') return 'resolved' as const;
+    if (row.state === 'acknowledged') return 'already' as const;
+    await tx
+      .updateTable('alerts')
+      .set({
+        state: 'acknowledged',
+        acknowledged_by: by.name,
+        acknowledged_by_aad: by.aadObjectId ?? null,
+        acknowledged_at: iso(now),
+        snoozed_until: null,
+        updated_at: iso(now),
+      })
+      .where('id', '=', id)
+      .execute();
+    await tx
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        at: iso(now),
+        actor: by.name,
+        action: 'acknowledge',
+        target: id,
+        detail_json: JSON.stringify({ aadObjectId: by.aadObjectId }),
+      })
+      .execute();
+    for (const conversation of await postedTo(tx, id))
+      await queueDelivery(tx, id, conversation, 'update', now);
+    return 'acknowledged' as const;
+  });
+}
+
+export async function snoozeAlert(db: Db, id: string, by: string, until: Date, now: Date) {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('alerts')
+      .select(['state'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return 'unknown' as const;
+    if (row.state === 'resolved') return 'resolved' as const;
+    await tx
+      .updateTable('alerts')
+      .set({ state: 'snoozed', snoozed_until: iso(until), updated_at: iso(now) })
+      .where('id', '=', id)
+      .execute();
+    await tx
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        at: iso(now),
+        actor: by,
+        action: 'snooze',
+        target: id,
+        detail_json: JSON.stringify({ until: iso(until) }),
+      })
+      .execute();
+    for (const conversation of await postedTo(tx, id))
+      await queueDelivery(tx, id, conversation, 'update', now);
+    return 'snoozed' as const;
+  });
+}
