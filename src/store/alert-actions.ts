@@ -1,4 +1,7 @@
-/** Acknowledge and snooze: the alert, its audit entry and the card updates everywhere it was posted, in one transaction. */
+/**
+ * Acknowledge and snooze: the alert, its audit entry and the card updates everywhere it was
+ * posted, in one transaction.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { postedTo, queueDelivery } from './alert-queries';

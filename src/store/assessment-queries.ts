@@ -1,4 +1,6 @@
-/** Each domain's last assessment and the certificates each IdP published: the Store port's queries. */
+/**
+ * Each domain's last assessment and the certificates each IdP published: the Store port's queries.
+ */
 import type { Kysely } from 'kysely';
 import type { Status } from '../engine/types';
 import type { Database } from './schema';

@@ -1,4 +1,7 @@
-/** The audit log and the leases processes compete for (one planning of alert transitions at a time). */
+/**
+ * The audit log and the leases processes compete for (one planning of alert transitions at a
+ * time).
+ */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';

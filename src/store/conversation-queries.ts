@@ -1,4 +1,7 @@
-/** Conversations, their watches and the answers given in them (set autorollover): the Store port's queries. */
+/**
+ * Conversations, their watches and the answers given in them (set autorollover): the Store port's
+ * queries.
+ */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
