@@ -6,6 +6,7 @@ import { renderMessageCard } from '../cards/other-cards';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Notifier } from '../alerts/notifier';
 import type { Store } from '../store/store';
+import { continueAndRethrow } from './continue-and-rethrow';
 import { createAdapter, createNotifier } from './proactive';
 import type { BotContext } from './bot-context';
 import { Metrics } from '../metrics';
@@ -83,8 +84,9 @@ export function createBotApp(options: BotAppOptions): BotApp {
     fastReplyMs: options.fastReplyMs ?? 2500,
     onChecked: (status) => metrics.countCheck(status),
     deliverSoon: () => background.run(async () => void (await notifier.deliverPending())),
+    // A card that cannot be updated later is logged (BackgroundWork), never answered in the chat.
     continueConversation: (reference, logic) =>
-      adapter.continueConversationAsync(settings.MicrosoftAppId ?? '', reference, logic),
+      continueAndRethrow(adapter, settings.MicrosoftAppId ?? '', reference, logic),
   };
   const bot = new FedtrustBot(context);
 

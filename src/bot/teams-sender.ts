@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { AlertSender } from '../alerts/notifier';
 import type { AdaptiveCard } from '../cards/card-templates';
+import { continueAndRethrow } from './continue-and-rethrow';
 import type { ConversationRecord } from '../store/store';
 
 /** In a channel, the conversation id of the channel itself (a new post) or of one thread (a reply). */
@@ -52,17 +53,8 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
       conversation.scope === 'channel'
         ? channelConversation(reference, threadRootId)
         : { ...reference, activityId: undefined };
-    // An error inside a continuation goes to the adapter's onTurnError, not to us: catch it here so the
-    // notifier sees the HTTP status (to retry, or to deactivate the conversation).
-    let failure: Error | undefined;
-    await adapter.continueConversationAsync(appId, target, async (turn) => {
-      try {
-        await act(turn);
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-      }
-    });
-    if (failure !== undefined) throw failure;
+    // The notifier must see the HTTP status of a failure (to retry, or to deactivate the conversation).
+    await continueAndRethrow(adapter, appId, target, act);
   };
   const attachment = (card: AdaptiveCard) =>
     MessageFactory.attachment(CardFactory.adaptiveCard(card));

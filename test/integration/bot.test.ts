@@ -214,6 +214,23 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(cardTitle(update)).toBe('contoso.com — OK');
   });
 
+  it('logs, and says nothing more in the chat, when the slow card cannot be updated later', async () => {
+    slowMs = 1200;
+    connector.failures.push({ status: 403, match: '/activities/activity-' });
+    await post(
+      teamsMessage(
+        connector.url,
+        `check fedtrust contoso.com metadata ${metadataUrl('/slow/FederationMetadata.xml')}`,
+      ),
+    );
+    await app.background.drain();
+    const titles = connector.messages().map(cardTitle);
+    expect(titles).toEqual(['Checking contoso.com…']);
+    expect(connector.messages().some((m) => JSON.stringify(m.body).includes('went wrong'))).toBe(
+      false,
+    );
+  });
+
   it('checks every federated domain of the tenant with a progress card, then the summary in place', async () => {
     const entra = await startEntraStandIn();
     try {
