@@ -176,6 +176,9 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
       'RESOLVED · Exchange trust lacks the MFG certificate: free/busy failing',
     ]);
     expect(cardTitle((await say('check mfg'))[0])).toBe('Exchange trust of contoso — OK');
+    expect((await say('unwatch exchange', 'channel')).map(cardTitle)).toEqual([
+      'Stopped watching Exchange trust (MFG)',
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { ConversationRecord } from '../../store/store';
 import { footer, type BotContext } from '../bot-context';
 import { tenantOf } from '../tenant-policy';
 import { EXCHANGE_WATCH } from '../../checks/check-exchange';
+import { watchedName } from '../../cards/watched-name';
 import { attachment } from './check-handler';
 
 /** Who did it, for the audit log and the card ("acknowledged by …"). */
@@ -121,7 +122,9 @@ export async function handleUnwatch(
     turn,
     renderMessageCard(
       ctx.templates,
-      removed ? `Stopped watching ${domain}` : `${domain} was not watched here`,
+      removed
+        ? `Stopped watching ${watchedName(domain)}`
+        : `${watchedName(domain)} was not watched here`,
       [
         removed
           ? 'No more alerts for it in this conversation.'
