@@ -21,7 +21,15 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(settings.LOG_LEVEL ?? 'info');
-  const bot = await runBot(settings, logger, { version: VERSION });
+  let bot;
+  try {
+    bot = await runBot(settings, logger, { version: VERSION });
+  } catch (error) {
+    // The store or the job schedule did not answer: say so once and exit non-zero (the platform restarts).
+    logger.fatal({ err: error }, `fedtrust-bot could not start: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing started work');
     void bot
