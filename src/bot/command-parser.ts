@@ -1,5 +1,6 @@
 import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import { parseDomain } from '../engine/domain';
+import { isOrganizationName } from '../engine/organization';
 
 /** What a user asked for, parsed from a Teams message (DESIGN §2). */
 export type Command =
@@ -42,7 +43,7 @@ function parseCheck(args: string[]): Command {
   if (['mfg', 'exchange'].includes(words[0]!.toLowerCase())) {
     const organization = words.slice(1).join(' ');
     if (!organization) return { kind: 'check-exchange' };
-    if (organization.length > 128 || !/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u.test(organization))
+    if (!isOrganizationName(organization))
       return {
         kind: 'invalid',
         reason: `Say \`check ${words[0]!.toLowerCase()}\` or \`check ${words[0]!.toLowerCase()} <organisation>\` (the collector's -Organization).`,

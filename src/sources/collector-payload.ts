@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseAdfsSnapshot } from '../engine/adfs-snapshot';
 import { parseExchangeTrust } from '../engine/exchange-trust';
+import { isOrganizationName } from '../engine/organization';
 import { parsePsDate } from '../engine/ps-json';
 import type { SnapshotRecord } from '../store/store';
 
@@ -82,9 +83,7 @@ export const adfsCertificateSchema = z.object({
 const organization = z
   .string()
   .trim()
-  .min(1)
-  .max(128)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'letters, digits, space, dot, dash, underscore');
+  .refine(isOrganizationName, 'letters, digits, space, dot, dash, underscore (128 at most)');
 
 export const collectorPayloadSchema = z.object({
   organization,

@@ -18,7 +18,7 @@ import { at, makeCert } from '../support/certs';
 import { scriptBody } from '../support/collector-payloads';
 import { cardOf, cardTitle, FakeConnector } from '../support/fake-connector';
 import { readFixture } from '../support/fixtures';
-import { TENANT, teamsMessage } from '../support/teams-activities';
+import { cardAction, TENANT, teamsMessage } from '../support/teams-activities';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 requireTestCa();
@@ -136,6 +136,20 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
       domain: 'exchange',
       organization: 'contoso',
     });
+    const invoke = async (data: unknown) =>
+      JSON.stringify(
+        await fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(cardAction(connector.url, 'recheck', data)),
+        }).then((r) => r.json()),
+      );
+    expect(await invoke({ domain: 'exchange', organization: 'contoso' })).toContain(
+      'Exchange trust of contoso — CRITICAL',
+    );
+    expect(await invoke({ domain: 'exchange', organization: '<b>x</b>' })).toContain(
+      'That card action is not valid',
+    );
     expect(cardTitle((await say('check exchange fabrikam'))[0])).toBe(
       'Microsoft Federation Gateway — OK',
     );

@@ -2,6 +2,7 @@ import { TurnContext, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/card-templates';
 import { renderMessageCard } from '../../cards/other-cards';
 import { parseDomain } from '../../engine/domain';
+import { isOrganizationName } from '../../engine/organization';
 import { isObject } from '../../engine/ps-json';
 import type { BotContext } from '../bot-context';
 import { attachment, checkCard, checkingCard } from './check-handler';
@@ -96,11 +97,7 @@ function parseExchangeActionData(data: unknown): { organization?: string } | und
   if (!isObject(data) || data.domain !== EXCHANGE_WATCH) return undefined;
   const org = data.organization;
   if (org === undefined) return {};
-  return typeof org === 'string' &&
-    org.length <= 128 &&
-    /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u.test(org)
-    ? { organization: org }
-    : undefined;
+  return isOrganizationName(org) ? { organization: org } : undefined;
 }
 
 async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
