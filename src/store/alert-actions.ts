@@ -10,6 +10,16 @@ import { iso } from './sql-helpers';
 
 type Db = Kysely<Database>;
 
+/** The alert's state, read inside the action's transaction; undefined when there is no such alert. */
+async function stateOf(tx: Db, id: string): Promise<string | undefined> {
+  const row = await tx
+    .selectFrom('alerts')
+    .select(['state'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.state;
+}
+
 export async function acknowledgeAlert(
   db: Db,
   id: string,
@@ -17,14 +27,10 @@ export async function acknowledgeAlert(
   now: Date,
 ) {
   return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('alerts')
-      .select(['state'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return 'unknown' as const;
-    if (row.state === 'resolved') return 'resolved' as const;
-    if (row.state === 'acknowledged') return 'already' as const;
+    const state = await stateOf(tx, id);
+    if (state === undefined) return 'unknown' as const;
+    if (state === 'resolved') return 'resolved' as const;
+    if (state === 'acknowledged') return 'already' as const;
     await tx
       .updateTable('alerts')
       .set({
@@ -56,13 +62,9 @@ export async function acknowledgeAlert(
 
 export async function snoozeAlert(db: Db, id: string, by: string, until: Date, now: Date) {
   return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('alerts')
-      .select(['state'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return 'unknown' as const;
-    if (row.state === 'resolved') return 'resolved' as const;
+    const state = await stateOf(tx, id);
+    if (state === undefined) return 'unknown' as const;
+    if (state === 'resolved') return 'resolved' as const;
     await tx
       .updateTable('alerts')
       .set({ state: 'snoozed', snoozed_until: iso(until), updated_at: iso(now) })
