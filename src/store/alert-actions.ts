@@ -2,9 +2,9 @@
  * Acknowledge and snooze: the alert, its audit entry and the card updates everywhere it was
  * posted, in one transaction.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { postedTo, queueDelivery } from './alert-queries';
+import { audit } from './audit-lease-queries';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
 
@@ -43,17 +43,13 @@ export async function acknowledgeAlert(
       })
       .where('id', '=', id)
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        id: randomUUID(),
-        at: iso(now),
-        actor: by.name,
-        action: 'acknowledge',
-        target: id,
-        detail_json: JSON.stringify({ aadObjectId: by.aadObjectId }),
-      })
-      .execute();
+    await audit(tx, {
+      at: now,
+      actor: by.name,
+      action: 'acknowledge',
+      target: id,
+      detail: { aadObjectId: by.aadObjectId },
+    });
     for (const conversation of await postedTo(tx, id))
       await queueDelivery(tx, id, conversation, 'update', now);
     return 'acknowledged' as const;
@@ -70,17 +66,13 @@ export async function snoozeAlert(db: Db, id: string, by: string, until: Date, n
       .set({ state: 'snoozed', snoozed_until: iso(until), updated_at: iso(now) })
       .where('id', '=', id)
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        id: randomUUID(),
-        at: iso(now),
-        actor: by,
-        action: 'snooze',
-        target: id,
-        detail_json: JSON.stringify({ until: iso(until) }),
-      })
-      .execute();
+    await audit(tx, {
+      at: now,
+      actor: by,
+      action: 'snooze',
+      target: id,
+      detail: { until: iso(until) },
+    });
     for (const conversation of await postedTo(tx, id))
       await queueDelivery(tx, id, conversation, 'update', now);
     return 'snoozed' as const;
