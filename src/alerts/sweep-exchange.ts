@@ -36,17 +36,13 @@ export async function sweepExchange(
   const out: SweptTarget[] = [];
   for (const { assessment, organization } of check.results) {
     const stored = organization ? `${EXCHANGE_WATCH}:${organization}` : EXCHANGE_WATCH;
-    out.push({
-      assessment,
-      idpKey: `${stored}|${checks.mfgMetadataUrl}`,
-      watchKey: EXCHANGE_WATCH,
-      unreadable,
-    });
+    const idpKey = `${stored}|${checks.mfgMetadataUrl}`;
+    out.push({ assessment, idpKey, watchKey: EXCHANGE_WATCH, unreadable });
     await store.saveAssessment({
       domain: stored,
       checkedAt: now,
       status: assessment.status,
-      idpKey: `${stored}|${checks.mfgMetadataUrl}`,
+      idpKey,
       assessment,
       failedSweeps: unreadable ? failedSweepsInARow : 0,
     });

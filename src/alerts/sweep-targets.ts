@@ -116,7 +116,7 @@ export async function storedResults(
   return out;
 }
 
-export function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
+function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
   return { assessment, idpKey, watchKey, unreadable: isUnreadable(assessment) };
 }
 

@@ -8,8 +8,6 @@ import type { SweptTarget } from './sweep-exchange';
 import { planSweep } from './sweep-planning';
 import { listTargets, oncePerUrl, sweepTarget } from './sweep-targets';
 
-export { idpKeyOf } from './sweep-targets';
-
 export const SWEEP_LEASE = 'sweep';
 /** A lease left by a killed sweep expires within this (DESIGN §7: within 60 s). */
 export const SWEEP_LEASE_MS = 60_000;
