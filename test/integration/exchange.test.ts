@@ -150,9 +150,12 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
     expect(await invoke({ domain: 'exchange', organization: '<b>x</b>' })).toContain(
       'That card action is not valid',
     );
-    expect(cardTitle((await say('check exchange fabrikam'))[0])).toBe(
+    const fabrikam = await say('check exchange fabrikam');
+    expect(fabrikam.map(cardTitle)).toEqual([
       'Microsoft Federation Gateway — OK',
-    );
+      'No Exchange trust snapshot from fabrikam',
+    ]);
+    expect(JSON.stringify(cardOf(fabrikam[1]))).toContain('Organisations: contoso');
   });
 
   it('alerts a watching channel at the next sweep and resolves once a snapshot shows the refreshed trust', async () => {

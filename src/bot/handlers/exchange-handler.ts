@@ -30,7 +30,8 @@ export async function exchangeCards(
       return renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) });
     });
     if (check.results.every((r) => r.organization === undefined)) {
-      const known = organization ? [] : await ctx.checks.snapshots?.organizations();
+      // Only a named organisation can be missing while others sent their trust: say which did.
+      const known = organization ? await ctx.checks.snapshots?.organizations() : undefined;
       cards.push(
         renderMessageCard(
           ctx.templates,
