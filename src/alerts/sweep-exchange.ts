@@ -1,5 +1,6 @@
 import { checkExchange, EXCHANGE_WATCH, mfgHistoryKey } from '../checks/check-exchange';
 import type { CheckDependencies } from '../checks/check-domain';
+import { STATUS_ORDER } from '../engine/finding-helpers';
 import type { Assessment } from '../engine/types';
 import type { Store, StoredAssessment } from '../store/store';
 
@@ -48,10 +49,10 @@ export async function sweepExchange(
     });
   }
   // The MFG read itself, for the watchlist and the next sweep's failure count.
-  const rank = { critical: 0, unknown: 1, warning: 2, ok: 3 } as const;
+  const rank = (a: Assessment) => STATUS_ORDER.indexOf(a.status);
   const summary = check.results
     .map((r) => r.assessment)
-    .reduce((a, b) => (rank[b.status] < rank[a.status] ? b : a));
+    .reduce((a, b) => (rank(b) < rank(a) ? b : a));
   if (check.results.some((r) => r.organization)) {
     out.push(retiredMfgOnly(summary, checks.mfgMetadataUrl));
     await store.saveAssessment({

@@ -1,10 +1,9 @@
 import { watchedName } from './watched-name';
-import type { Assessment, Status } from '../engine/types';
+import { STATUS_ORDER } from '../engine/finding-helpers';
+import type { Assessment } from '../engine/types';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
 import { BANNER_STYLE, STATUS_COLOR } from './check-card';
 import { cardText } from './escape';
-
-const ORDER: Status[] = ['critical', 'unknown', 'warning', 'ok'];
 
 function nextMilestone(a: Assessment, now: Date): string {
   const next = a.timeline.find((t) => t.kind !== 'today' && new Date(t.date) > now);
@@ -23,11 +22,11 @@ export function renderSummaryCard(
 ): AdaptiveCard {
   const sorted = [...results].sort(
     (a, b) =>
-      ORDER.indexOf(a.status) - ORDER.indexOf(b.status) ||
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
       a.domain.localeCompare(b.domain, 'en', { numeric: true }),
   );
   const worst = sorted[0]?.status ?? 'ok';
-  const counts = ORDER.map(
+  const counts = STATUS_ORDER.map(
     (s) => [s, results.filter((r) => r.status === s).length] as const,
   ).filter(([, n]) => n > 0);
   return templates.expand('summary', {

@@ -1,3 +1,4 @@
+import { STATUS_ORDER } from '../engine/finding-helpers';
 import type { Status } from '../engine/types';
 
 /** Nagios plugin exit codes (DESIGN §2). */
@@ -6,10 +7,8 @@ export const EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const sati
   number
 >;
 
-const ORDER: Status[] = ['critical', 'unknown', 'warning', 'ok'];
-
 /** The worst result, in the order critical (2) > unknown (3) > warning (1) > ok (0). */
 export function worstExitCode(statuses: Status[]): number {
-  const worst = ORDER.find((s) => statuses.includes(s)) ?? 'unknown';
+  const worst = STATUS_ORDER.find((s) => statuses.includes(s)) ?? 'unknown';
   return EXIT[worst];
 }

@@ -1,4 +1,4 @@
-import type { CertInfo, Finding, Severity } from './types';
+import type { CertInfo, Finding, Severity, Status } from './types';
 
 /** ISO date (day precision) for messages. */
 export function day(date: Date): string {
@@ -34,3 +34,6 @@ export function worstSeverity(findings: Pick<Finding, 'severity'>[]): Severity |
 export function maxSeverity(a: Severity, b: Severity | undefined): Severity {
   return b !== undefined && RANK[b] > RANK[a] ? b : a;
 }
+
+/** Statuses worst first (DESIGN §4 "Verdict"): critical > unknown > warning > ok. */
+export const STATUS_ORDER: readonly Status[] = ['critical', 'unknown', 'warning', 'ok'];
