@@ -106,10 +106,6 @@ function problemsOf(error: z.ZodError): string[] {
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`);
 }
 
-function uriText(value: z.infer<typeof uri>): string | undefined {
-  return typeof value === 'string' ? value : value?.AbsoluteUri;
-}
-
 function adfsRecord(
   payload: CollectorPayload,
   base: Omit<SnapshotRecord, 'kind' | 'sourceKey' | 'payload'>,
@@ -119,8 +115,9 @@ function adfsRecord(
   if (!properties && certificates.length === 0) return undefined;
   const parsed = parseAdfsSnapshot([...(properties ? [properties] : []), ...certificates]);
   if (!parsed.ok) return `adfs: ${parsed.reason}`;
-  const sourceKey =
-    uriText(properties?.Identifier) ?? properties?.HostName ?? base.computerName ?? 'AD FS';
+  // The farm as the engine reads it (Identifier as a string or a System.Uri object).
+  const { identifier, hostName } = parsed.snapshot;
+  const sourceKey = identifier ?? hostName ?? base.computerName ?? 'AD FS';
   return { ...base, kind: 'adfs' as const, sourceKey, payload: { properties, certificates } };
 }
 
