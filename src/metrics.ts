@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Assessment, Status } from './engine/types';
+import type { Status } from './engine/types';
 import type { Store } from './store/store';
 
 const STATUS_VALUE: Record<Status, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
@@ -57,7 +57,7 @@ export class Metrics {
       for (const stored of await store.listAssessments()) {
         // The stored name, not the assessment's: each organisation's Exchange trust is its own row.
         const domain = stored.domain;
-        const a = stored.assessment as Assessment;
+        const a = stored.assessment;
         status.set({ domain }, STATUS_VALUE[a.status]);
         for (const c of a.certificates) {
           daysLeft.set(

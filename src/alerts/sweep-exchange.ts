@@ -1,20 +1,31 @@
-import { checkExchange, EXCHANGE_WATCH, mfgHistoryKey } from '../checks/check-exchange';
+import { checkExchange } from '../checks/check-exchange';
 import type { CheckDependencies } from '../checks/check-domain';
 import { STATUS_ORDER } from '../engine/finding-helpers';
+import {
+  assessmentKey,
+  mfgHistoryKey,
+  mfgIdpKey,
+  parseAssessmentKey,
+  type MfgSubject,
+  type WatchTarget,
+} from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { Store, StoredAssessment } from '../store/store';
 
 export interface SweptTarget {
   assessment: Assessment;
   idpKey: string;
-  /** The watched name the alert lists (a domain, or `exchange`): decides who gets it. */
-  watchKey: string;
+  /** The watch its alerts are listed under (a domain, or `exchange`): decides who gets them. */
+  watch: WatchTarget;
   unreadable: boolean;
 }
 
+const EXCHANGE: WatchTarget = { kind: 'exchange' };
+const MFG_ALONE: MfgSubject = { kind: 'mfg' };
+
 /**
  * `watch exchange` in a sweep: the MFG metadata against every organisation's latest trust snapshot.
- * Each organisation's trust is its own alert source (`exchange:<org>|<MFG URL>`), listed as `exchange`.
+ * Each organisation's trust is its own alert source ({@link mfgIdpKey}), listed under `exchange`.
  */
 export async function sweepExchange(
   store: Store,
@@ -23,7 +34,7 @@ export async function sweepExchange(
 ): Promise<SweptTarget[]> {
   const historyKey = mfgHistoryKey(checks.mfgMetadataUrl);
   const history = await store.certificateHistory(historyKey);
-  const previousAll = await store.getAssessment(EXCHANGE_WATCH);
+  const previousAll = await store.getAssessment(assessmentKey(MFG_ALONE));
   const failedSweepsInARow = (previousAll?.failedSweeps ?? 0) + 1;
   const check = await checkExchange(checks, {
     now: clock(),
@@ -35,12 +46,11 @@ export async function sweepExchange(
   await store.recordCertificates(historyKey, check.mfgThumbprints, now);
   const unreadable = check.mfgThumbprints.length === 0;
   const out: SweptTarget[] = [];
-  for (const { assessment, organization } of check.results) {
-    const stored = organization ? `${EXCHANGE_WATCH}:${organization}` : EXCHANGE_WATCH;
-    const idpKey = `${stored}|${checks.mfgMetadataUrl}`;
-    out.push({ assessment, idpKey, watchKey: EXCHANGE_WATCH, unreadable });
+  for (const { assessment, subject } of check.results) {
+    const idpKey = mfgIdpKey(subject, checks.mfgMetadataUrl);
+    out.push({ assessment, idpKey, watch: EXCHANGE, unreadable });
     await store.saveAssessment({
-      domain: stored,
+      domain: assessmentKey(subject),
       checkedAt: now,
       status: assessment.status,
       idpKey,
@@ -53,10 +63,10 @@ export async function sweepExchange(
   const summary = check.results
     .map((r) => r.assessment)
     .reduce((a, b) => (rank(b) < rank(a) ? b : a));
-  if (check.results.some((r) => r.organization)) {
+  if (check.results.some((r) => r.subject.organization)) {
     out.push(retiredMfgOnly(summary, checks.mfgMetadataUrl));
     await store.saveAssessment({
-      domain: EXCHANGE_WATCH,
+      domain: assessmentKey(MFG_ALONE),
       checkedAt: now,
       status: summary.status,
       idpKey: historyKey,
@@ -68,15 +78,15 @@ export async function sweepExchange(
 }
 
 /**
- * Before any organisation sent a trust, MFG alone was swept as `exchange|<URL>`; once organisations
+ * Before any organisation sent a trust, MFG alone was swept under its own key; once organisations
  * exist, their keys carry every finding. Sweeping the old key with no findings resolves what it had
  * open, instead of leaving it open forever.
  */
 export function retiredMfgOnly(summary: Assessment, mfgMetadataUrl: string): SweptTarget {
   return {
     assessment: { ...summary, findings: [] },
-    idpKey: `${EXCHANGE_WATCH}|${mfgMetadataUrl}`,
-    watchKey: EXCHANGE_WATCH,
+    idpKey: mfgIdpKey(MFG_ALONE, mfgMetadataUrl),
+    watch: EXCHANGE,
     unreadable: false,
   };
 }
@@ -86,22 +96,20 @@ export async function storedExchangeResults(
   store: Store,
   mfgMetadataUrl: string,
 ): Promise<SweptTarget[]> {
-  const organizations = (await store.listAssessments()).filter((a) =>
-    a.domain.startsWith(`${EXCHANGE_WATCH}:`),
-  );
-  const swept = (a: StoredAssessment): SweptTarget => {
-    const assessment = a.assessment as Assessment;
-    return {
-      assessment,
-      idpKey: a.idpKey ?? `${a.domain}|${mfgMetadataUrl}`,
-      watchKey: EXCHANGE_WATCH,
-      unreadable: a.failedSweeps > 0,
-    };
-  };
+  const organizations = (await store.listAssessments()).flatMap((a) => {
+    const subject = parseAssessmentKey(a.domain);
+    return subject.kind === 'mfg' && subject.organization !== undefined ? [{ a, subject }] : [];
+  });
+  const swept = (a: StoredAssessment, subject: MfgSubject): SweptTarget => ({
+    assessment: a.assessment,
+    idpKey: a.idpKey ?? mfgIdpKey(subject, mfgMetadataUrl),
+    watch: EXCHANGE,
+    unreadable: a.failedSweeps > 0,
+  });
   if (organizations.length === 0) {
-    const alone = await store.getAssessment(EXCHANGE_WATCH);
-    return alone ? [swept(alone)] : [];
+    const alone = await store.getAssessment(assessmentKey(MFG_ALONE));
+    return alone ? [swept(alone, MFG_ALONE)] : [];
   }
-  const out = organizations.map(swept);
+  const out = organizations.map(({ a, subject }) => swept(a, subject));
   return [...out, retiredMfgOnly(out[0]!.assessment, mfgMetadataUrl)];
 }

@@ -1,4 +1,5 @@
 import { planAlertTransitions, type SweptFinding } from '../engine/alert-plan';
+import { watchKey } from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { Store } from '../store/store';
 import type { SweptTarget } from './sweep-exchange';
@@ -51,14 +52,19 @@ export async function planSweep(
   const findings: SweptFinding[] = [];
   const swept = new Set<string>();
   const unreadable = new Set<string>();
-  for (const { assessment: a, idpKey, watchKey, unreadable: unread } of results) {
+  for (const { assessment: a, idpKey, watch, unreadable: unread } of results) {
     swept.add(idpKey);
     if (unread) unreadable.add(idpKey);
     for (const finding of a.findings) {
       const expiresAt = a.certificates.find(
         (c) => c.thumbprintSha1 === finding.thumbprint,
       )?.notAfter;
-      findings.push({ idpKey, domain: watchKey, finding, ...(expiresAt ? { expiresAt } : {}) });
+      findings.push({
+        idpKey,
+        domain: watchKey(watch),
+        finding,
+        ...(expiresAt ? { expiresAt } : {}),
+      });
     }
     const published = a.certificates
       .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')

@@ -1,7 +1,13 @@
 import type { CheckDependencies } from '../checks/check-domain';
 import { checkDomainDetailed } from '../checks/check-domain';
-import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import type { EntraFederation } from '../engine/entra-federation';
+import {
+  assessmentKey,
+  domainIdpKey,
+  parseWatchKey,
+  targetRunKey,
+  type WatchTarget,
+} from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
 import type { Store, WatchRecord } from '../store/store';
@@ -10,18 +16,6 @@ import { storedExchangeResults, sweepExchange, type SweptTarget } from './sweep-
 export interface TargetDependencies {
   store: Store;
   clock: () => Date;
-}
-
-/**
- * The IdP an assessment belongs to: entityID and metadata URL (DESIGN §4 "Alerts"). When the metadata
- * could not be read the entityID is unknown: the IdP keeps the key it had (so its alerts can resolve
- * when the metadata is back), else it is keyed by its URL, or by the domain when even that is unknown.
- */
-export function idpKeyOf(a: Assessment, previousKey?: string): string {
-  const url = a.idp?.metadataUrl;
-  if (a.idp?.entityId && url) return `${a.idp.entityId}|${url}`;
-  if (previousKey && (!url || previousKey.endsWith(`|${url}`))) return previousKey;
-  return `?|${url ?? `domain:${a.domain}`}`;
 }
 
 /** The metadata could not be read (rule 9): the sweep knows nothing about the certificates. */
@@ -47,8 +41,7 @@ export function oncePerUrl(source: MetadataSource): MetadataSource {
 }
 
 export interface Target {
-  domain: string;
-  metadataUrl?: string;
+  watch: WatchTarget;
   /** The longest lead any watching conversation asked for (`set lead`), at least ALERT_LEAD_DAYS. */
   leadDays: number;
 }
@@ -65,11 +58,12 @@ async function targets(
   }
   const seen = new Map<string, Target>();
   for (const w of watches) {
-    const key = `${w.domain}|${w.metadataUrl ?? ''}`;
+    const watch = parseWatchKey(w.domain, w.metadataUrl);
+    const key = targetRunKey(watch);
     const lead = Math.max(defaultLeadDays, leads.get(w.conversationId) ?? defaultLeadDays);
     const target = seen.get(key);
     if (target) target.leadDays = Math.max(target.leadDays, lead);
-    else seen.set(key, { domain: w.domain, metadataUrl: w.metadataUrl, leadDays: lead });
+    else seen.set(key, { watch, leadDays: lead });
   }
   return [...seen.values()];
 }
@@ -81,7 +75,7 @@ export async function listTargets(store: Store, defaultLeadDays: number): Promis
 
 /** A target's identity within a run (a retried job counts once). */
 export function targetKey(target: Target): string {
-  return `${target.domain}|${target.metadataUrl ?? ''}`;
+  return targetRunKey(target.watch);
 }
 
 /** Checks one target and stores what was found; the planning reads it back (shared sweeps). */
@@ -90,9 +84,10 @@ export async function sweepTarget(
   checks: CheckDependencies,
   target: Target,
 ): Promise<SweptTarget[]> {
-  return target.domain === EXCHANGE_WATCH
+  const { watch } = target;
+  return watch.kind === 'exchange'
     ? sweepExchange(deps.store, checks, deps.clock)
-    : [await sweepOne(deps, checks, target)];
+    : [await sweepOne(deps, checks, watch, target.leadDays)];
 }
 
 /**
@@ -105,45 +100,46 @@ export async function storedResults(
   mfgMetadataUrl: string,
 ): Promise<SweptTarget[]> {
   const out: SweptTarget[] = [];
-  for (const target of work) {
-    if (target.domain === EXCHANGE_WATCH) {
+  for (const { watch } of work) {
+    if (watch.kind === 'exchange') {
       out.push(...(await storedExchangeResults(store, mfgMetadataUrl)));
       continue;
     }
-    const s = await store.getAssessment(target.domain);
-    if (s?.idpKey) out.push(toSwept(s.assessment as Assessment, s.idpKey, target.domain));
+    const s = await store.getAssessment(watch.domain);
+    if (s?.idpKey) {
+      const assessment = s.assessment;
+      out.push({ assessment, idpKey: s.idpKey, watch, unreadable: isUnreadable(assessment) });
+    }
   }
   return out;
-}
-
-function toSwept(assessment: Assessment, idpKey: string, watchKey: string): SweptTarget {
-  return { assessment, idpKey, watchKey, unreadable: isUnreadable(assessment) };
 }
 
 async function sweepOne(
   deps: TargetDependencies,
   checks: CheckDependencies,
-  target: Target,
+  watch: Extract<WatchTarget, { kind: 'domain' }>,
+  leadDays: number,
 ): Promise<SweptTarget> {
-  const previous = await deps.store.getAssessment(target.domain);
+  const key = assessmentKey({ kind: 'domain', domain: watch.domain });
+  const previous = await deps.store.getAssessment(key);
   const previousIdp = previous?.idpKey;
   const history = previousIdp ? await deps.store.certificateHistory(previousIdp) : undefined;
   const { assessment, entra } = await checkDomainDetailed(checks, {
-    domain: target.domain,
+    domain: watch.domain,
     now: deps.clock(),
     mode: 'sweep',
-    metadataUrl: target.metadataUrl,
-    leadDays: target.leadDays,
-    autoRolloverFact: await deps.store.getAutoRollover(target.domain),
+    metadataUrl: watch.metadataUrl,
+    leadDays,
+    autoRolloverFact: await deps.store.getAutoRollover(watch.domain),
     history,
     // Stored as JSON: dates come back as strings, which rule 13 never reads (it compares ids and URIs).
     previousEntra: previous?.entra as EntraFederation | undefined,
     failedSweepsInARow: (previous?.failedSweeps ?? 0) + 1,
   });
-  const idpKey = idpKeyOf(assessment, previousIdp);
+  const idpKey = domainIdpKey(watch.domain, assessment.idp, previousIdp);
   const unreadable = isUnreadable(assessment);
   await deps.store.saveAssessment({
-    domain: target.domain,
+    domain: key,
     checkedAt: deps.clock(),
     status: assessment.status,
     idpKey,
@@ -151,5 +147,5 @@ async function sweepOne(
     entra,
     failedSweeps: unreadable ? (previous?.failedSweeps ?? 0) + 1 : 0,
   });
-  return { assessment, idpKey, watchKey: target.domain, unreadable };
+  return { assessment, idpKey, watch, unreadable };
 }

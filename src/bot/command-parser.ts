@@ -1,6 +1,6 @@
-import { EXCHANGE_WATCH } from '../checks/check-exchange';
 import { parseDomain } from '../engine/domain';
 import { isOrganizationName } from '../engine/organization';
+import { EXCHANGE_KEY, type WatchTarget } from '../engine/subject';
 
 /** What a user asked for, parsed from a Teams message (DESIGN §2). */
 export type Command =
@@ -9,8 +9,8 @@ export type Command =
   /** `check mfg` / `check exchange` [organisation]: MFG against the collector's trust snapshots. */
   | { kind: 'check-exchange'; organization?: string }
   | { kind: 'help' }
-  | { kind: 'watch'; domain: string; metadataUrl?: string }
-  | { kind: 'unwatch'; domain: string }
+  | { kind: 'watch'; target: WatchTarget }
+  | { kind: 'unwatch'; target: WatchTarget }
   | { kind: 'watchlist' }
   | { kind: 'alerts' }
   | { kind: 'set-autorollover'; domain: string; value: boolean }
@@ -86,9 +86,9 @@ function parseCheck(args: string[]): Command {
 }
 
 function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
-  if (args[0]?.toLowerCase() === EXCHANGE_WATCH) {
+  if (args[0]?.toLowerCase() === EXCHANGE_KEY) {
     return args.length === 1
-      ? { kind: verb, domain: EXCHANGE_WATCH }
+      ? { kind: verb, target: { kind: 'exchange' } }
       : { kind: 'invalid', reason: `\`${verb} exchange\` takes nothing more.` };
   }
   const at = args.findIndex((w) => w.toLowerCase() === 'metadata');
@@ -99,13 +99,16 @@ function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
   if (!domain.ok) return { kind: 'invalid', reason: domain.reason };
   if (verb === 'unwatch')
     return at === -1
-      ? { kind: 'unwatch', domain: domain.ascii }
+      ? { kind: 'unwatch', target: { kind: 'domain', domain: domain.ascii } }
       : { kind: 'invalid', reason: '`unwatch` takes only the domain.' };
-  if (at === -1) return { kind: 'watch', domain: domain.ascii };
+  if (at === -1) return { kind: 'watch', target: { kind: 'domain', domain: domain.ascii } };
   const url = args.slice(at + 1);
   if (url.length !== 1 || !/^https:\/\/\S+$/i.test(url[0]!))
     return { kind: 'invalid', reason: 'Give one https:// URL after `metadata`.' };
-  return { kind: 'watch', domain: domain.ascii, metadataUrl: url[0]! };
+  return {
+    kind: 'watch',
+    target: { kind: 'domain', domain: domain.ascii, metadataUrl: url[0]! },
+  };
 }
 
 function parseSet(args: string[], text: string): Command {

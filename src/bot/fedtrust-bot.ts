@@ -85,9 +85,9 @@ export class FedtrustBot extends TeamsActivityHandler {
       case 'check-exchange':
         return handleCheckExchange(this.ctx, turn, command.organization);
       case 'watch':
-        return handleWatch(this.ctx, turn, command.domain, command.metadataUrl);
+        return handleWatch(this.ctx, turn, command.target);
       case 'unwatch':
-        return handleUnwatch(this.ctx, turn, command.domain);
+        return handleUnwatch(this.ctx, turn, command.target);
       case 'watchlist':
         return handleWatchlist(this.ctx, turn);
       case 'alerts':

@@ -10,7 +10,7 @@ import {
 } from './card-templates';
 import { cardText, clip } from './escape';
 import { FINDING_TITLES } from './finding-titles';
-import { EXCHANGE_WATCH } from '../checks/check-exchange';
+import { EXCHANGE_KEY } from '../engine/subject';
 import { buildTimelineModel } from './timeline-model';
 
 export const BANNER_STYLE: Record<Status, string> = {
@@ -117,13 +117,13 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
     bannerStyle: BANNER_STYLE[a.status],
     idpLine: idp?.entityId
       ? cardText(
-          `IdP ${idp.entityId}${a.domain === 'mfg' ? '' : idp.adfsShaped ? ' (AD FS)' : ' (third-party)'}`,
+          `IdP ${idp.entityId}${a.subject.kind === 'mfg' ? '' : idp.adfsShaped ? ' (AD FS)' : ' (third-party)'}`,
         )
       : '',
     findings: shown.map((f) => findingModel(f, idp?.adfsShaped ?? false, budget)),
     omitted:
       findings.length > shown.length
-        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run ${a.domain === 'mfg' ? 'fedtrust mfg' : `fedtrust check ${a.domain}`} for the full list.`
+        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run ${a.subject.kind === 'mfg' ? 'fedtrust mfg' : `fedtrust check ${a.subject.domain}`} for the full list.`
         : '',
     timeline: buildTimelineModel(a, options.now),
     certificates: a.certificates.map((c) => ({
@@ -148,21 +148,23 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
 
 /** The card's subject: the domain (in Unicode), or whose Exchange trust it is. */
 function titleOf(a: Assessment): string {
-  if (a.domain !== 'mfg') return domainToUnicode(a.domain);
-  return a.exchange
-    ? `Exchange trust of ${a.exchange.organization}`
+  const { subject } = a;
+  if (subject.kind === 'domain') return domainToUnicode(subject.domain);
+  return subject.organization
+    ? `Exchange trust of ${subject.organization}`
     : 'Microsoft Federation Gateway';
 }
 
 /** What Re-check and Watch carry: the domain (and its explicit URL), or `exchange` (and the organisation). */
 function actionData(a: Assessment, options: CheckCardOptions): Record<string, string> {
-  if (a.domain === 'mfg')
+  const { subject } = a;
+  if (subject.kind === 'mfg')
     return {
-      domain: EXCHANGE_WATCH,
-      ...(a.exchange ? { organization: a.exchange.organization } : {}),
+      domain: EXCHANGE_KEY,
+      ...(subject.organization ? { organization: subject.organization } : {}),
     };
   return {
-    domain: a.domain,
+    domain: subject.domain,
     ...(options.metadataUrl ? { metadataUrl: options.metadataUrl } : {}),
   };
 }

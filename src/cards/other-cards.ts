@@ -1,4 +1,4 @@
-import { watchedName } from './watched-name';
+import { displayName } from '../engine/subject';
 import { STATUS_ORDER } from '../engine/finding-helpers';
 import type { Assessment } from '../engine/types';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
@@ -34,7 +34,7 @@ export function renderSummaryCard(
     headline: counts.map(([s, n]) => `${n} ${s}`).join(' · ') || 'no federated domains',
     bannerStyle: BANNER_STYLE[worst],
     rows: sorted.map((r) => ({
-      domain: cardText(watchedName(r.domain)),
+      domain: cardText(displayName(r.subject)),
       status: r.status.toUpperCase(),
       color: STATUS_COLOR[r.status],
       milestone: nextMilestone(r, options.now),

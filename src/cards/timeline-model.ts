@@ -35,7 +35,7 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
   const start = Math.min(t, poll - 30 * DAY) - 7 * DAY;
   const end = Math.max(expiry, t) + 10 * DAY;
   // MFG rotates on its own schedule: Entra's 35 days and AD FS's promotion mean nothing for it.
-  const mfg = a.domain === 'mfg';
+  const mfg = a.subject.kind === 'mfg';
   const bounds = mfg ? [start, expiry, end] : [start, poll, Math.max(poll, promotion), expiry, end];
   const styles = mfg ? ['good', 'emphasis'] : ['good', 'warning', 'attention', 'emphasis'];
   const sizes = styles.map((_, i) => bounds[i + 1]! - bounds[i]!);

@@ -1,7 +1,6 @@
-import { domainToUnicode } from 'node:url';
-import { EXCHANGE_WATCH } from '../checks/check-exchange';
+import { displayName, parseWatchKey } from '../engine/subject';
 
-/** How a watched name reads on a card: a domain in Unicode, or the Exchange trust (`watch exchange`). */
-export function watchedName(name: string): string {
-  return name === EXCHANGE_WATCH || name === 'mfg' ? 'Exchange trust (MFG)' : domainToUnicode(name);
+/** How a watched name (a stored watch key) reads on a card: a domain in Unicode, or the Exchange trust. */
+export function watchedName(key: string): string {
+  return displayName(parseWatchKey(key));
 }

@@ -1,15 +1,8 @@
 import { assessMfg } from '../engine/assess-mfg';
+import type { MfgSubject } from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { OrganizationTrust } from '../sources/snapshot-source';
 import type { CheckDependencies } from './check-domain';
-
-/** The watch key of `watch exchange` (not a domain name: it has no dot, so no domain collides). */
-export const EXCHANGE_WATCH = 'exchange';
-
-/** The key under which the MFG's certificate history is kept (first seen, for rule 12's 48 h). */
-export function mfgHistoryKey(metadataUrl: string): string {
-  return `mfg|${metadataUrl}`;
-}
 
 export interface ExchangeCheckRequest {
   now: Date;
@@ -24,7 +17,7 @@ export interface ExchangeCheckRequest {
 
 export interface ExchangeCheck {
   /** One per organisation with a trust snapshot; one MFG-only assessment when there is none. */
-  results: { assessment: Assessment; organization?: string }[];
+  results: { assessment: Assessment; subject: MfgSubject }[];
   /** The MFG signing certificates read (to remember when each was first seen). */
   mfgThumbprints: string[];
 }
@@ -59,7 +52,7 @@ export async function checkExchange(
         computerName: t.computerName,
         receivedAt: t.trust.receivedAt?.toISOString(),
       };
-    return { assessment, organization: t?.organization };
+    return { assessment, subject: assessment.subject };
   };
   return {
     results: trusts.length > 0 ? trusts.map(assess) : [assess()],

@@ -73,14 +73,19 @@ function certificateTable(certs: CertificateEntry[]): string[] {
 
 /** The readable report of one assessment: verdict, findings with remedies, certificates, timeline. */
 export function renderAssessment(a: Assessment, o: ReportOptions): string {
-  const name = a.domain === 'mfg' ? 'Microsoft Federation Gateway / Exchange trust' : a.domain;
-  const unicode = a.domain === 'mfg' ? '' : domainToUnicode(a.domain);
-  const title = unicode && unicode !== a.domain ? `${unicode} (${a.domain})` : name;
+  const { subject } = a;
+  const unicode = subject.kind === 'domain' ? domainToUnicode(subject.domain) : '';
+  const title =
+    subject.kind === 'mfg'
+      ? 'Microsoft Federation Gateway / Exchange trust'
+      : unicode !== subject.domain
+        ? `${unicode} (${subject.domain})`
+        : subject.domain;
   const lines = [
     `${paint(o, 'bold', title)} — ${paint(o, STATUS_STYLE[a.status], a.status.toUpperCase())}`,
   ];
   if (a.idp?.entityId || a.idp?.metadataUrl) {
-    const kind = a.domain === 'mfg' ? '' : a.idp.adfsShaped ? ' (AD FS)' : ' (third-party IdP)';
+    const kind = subject.kind === 'mfg' ? '' : a.idp.adfsShaped ? ' (AD FS)' : ' (third-party IdP)';
     lines.push(
       `  IdP: ${terminalSafe(a.idp.entityId ?? '?')}${kind}${a.idp.metadataUrl ? ` · ${terminalSafe(a.idp.metadataUrl)}` : ''}`,
     );

@@ -125,6 +125,7 @@ function contextFindings(ctx: RuleContext): Finding[] {
 export function assessDomain(input: DomainAssessmentInput): Assessment {
   if (input.entra.kind === 'not-federated') {
     return {
+      subject: { kind: 'domain', domain: input.domain },
       domain: input.domain,
       status: 'ok',
       findings: [
@@ -165,6 +166,7 @@ export function assessDomain(input: DomainAssessmentInput): Assessment {
   }
   const status = ctx.federation?.updateStatus;
   return {
+    subject: { kind: 'domain', domain: input.domain },
     domain: input.domain,
     status: verdict(findings, ctx.signer !== undefined, ctx.federation !== undefined),
     findings,

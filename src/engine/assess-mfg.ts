@@ -1,6 +1,7 @@
 import { certificateEntry, verdict } from './assess-domain';
 import { addDays, addHours, isValidAt } from './certificate';
 import type { ExchangeTrust } from './exchange-trust';
+import { publicName, type MfgSubject } from './subject';
 import { metadataEprFindings, orgCertificateFindings } from './exchange-trust-rules';
 import { certLabel, day, severityAt } from './finding-helpers';
 import type { MetadataProblem } from './assessment-input';
@@ -131,7 +132,7 @@ function mfgTimeline(input: MfgAssessmentInput): TimelineEvent[] {
  * Assesses the Exchange federation trust against the Microsoft Federation Gateway (DESIGN §4 rule 12).
  * The MFG signer is the certificate that signs its metadata.
  */
-export function assessMfg(input: MfgAssessmentInput): Assessment {
+export function assessMfg(input: MfgAssessmentInput): Assessment & { subject: MfgSubject } {
   const { now, trust } = input;
   const signature = input.mfg?.signature;
   const signer =
@@ -179,8 +180,12 @@ export function assessMfg(input: MfgAssessmentInput): Assessment {
     for (const f of findings) f.message = `${input.organization}: ${f.message}`;
   }
   const known = input.mfg !== undefined || trust !== undefined;
+  const subject: MfgSubject = input.organization
+    ? { kind: 'mfg', organization: input.organization }
+    : { kind: 'mfg' };
   return {
-    domain: 'mfg',
+    subject,
+    domain: publicName(subject),
     status: verdict(findings, known, known),
     findings,
     certificates: mfgCertificates(input, signer),

@@ -1,3 +1,5 @@
+import type { Subject } from './subject';
+
 /**
  * The engine's vocabulary. Everything here is plain data: the sources build it, the engine
  * derives an {@link Assessment} from it, the CLI and cards render it.
@@ -116,6 +118,9 @@ export type SignerMethod =
   'adfs-primary' | 'metadata-signature' | 'only-valid' | 'rollover-order' | 'last-expired';
 
 export interface Assessment {
+  /** What was assessed. */
+  subject: Subject;
+  /** The subject's public name (`--json`'s "domain": the ASCII domain, or `mfg`): an interface. */
   domain: string;
   status: Status;
   findings: Finding[];

@@ -2,21 +2,23 @@
  * Each domain's last assessment and the certificates each IdP published: the Store port's queries.
  */
 import type { Kysely } from 'kysely';
-import type { Status } from '../engine/types';
+import { parseAssessmentKey } from '../engine/subject';
+import type { Assessment, Status } from '../engine/types';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
 import type { StoredAssessment } from './store';
 
 type Db = Kysely<Database>;
 
-/** A stored assessment row, decoded. */
+/** A stored assessment row, decoded; rows written before assessments named their subject get it from the key. */
 export function toAssessment(row: Database['assessments']): StoredAssessment {
+  const assessment = JSON.parse(row.assessment_json) as Assessment;
   return {
     domain: row.domain,
     checkedAt: new Date(row.checked_at),
     status: row.status as Status,
     idpKey: row.idp_key ?? undefined,
-    assessment: JSON.parse(row.assessment_json) as unknown,
+    assessment: { ...assessment, subject: assessment.subject ?? parseAssessmentKey(row.domain) },
     entra: row.entra_json === null ? undefined : (JSON.parse(row.entra_json) as unknown),
     failedSweeps: row.failed_sweeps,
   };

@@ -1,5 +1,5 @@
 import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
-import type { Status } from '../engine/types';
+import type { Assessment, Status } from '../engine/types';
 
 /** A Teams conversation the bot can post to later (proactive), from its saved reference. */
 export interface ConversationRecord {
@@ -26,8 +26,8 @@ export interface StoredAssessment {
   checkedAt: Date;
   status: Status;
   idpKey?: string;
-  /** The engine's Assessment, as JSON. */
-  assessment: unknown;
+  /** The engine's Assessment (kept as JSON). */
+  assessment: Assessment;
   /** Entra's federation configuration at that check (change detection, rule 13). */
   entra?: unknown;
   failedSweeps: number;

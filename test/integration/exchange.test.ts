@@ -200,7 +200,7 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
 });
 
 describe('watch exchange in a shared sweep (the phases pg-boss runs on several replicas)', () => {
-  const target = { domain: 'exchange', leadDays: 7 };
+  const target = { watch: { kind: 'exchange' } as const, leadDays: 7 };
   const sharedSweep = async () => {
     await sweepTarget({ store, clock: () => NOW }, checks(), target);
     return planSweep(

@@ -1,4 +1,5 @@
 import { alertKey, type AlertTransition } from '../../src/engine/alert-plan';
+import type { Assessment } from '../../src/engine/types';
 import type { Store } from '../../src/store/store';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -145,13 +146,22 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.finishSweepRun('unknown', NOW)).toBe(false);
     });
 
+    const assessment = (status: Assessment['status']): Assessment => ({
+      subject: { kind: 'domain', domain: 'contoso.com' },
+      domain: 'contoso.com',
+      status,
+      findings: [],
+      certificates: [],
+      timeline: [],
+    });
+
     it('keeps the last assessment per domain', async () => {
       await store.saveAssessment({
         domain: 'contoso.com',
         checkedAt: NOW,
         status: 'ok',
         idpKey: IDP,
-        assessment: { a: 1 },
+        assessment: assessment('ok'),
         failedSweeps: 0,
       });
       await store.saveAssessment({
@@ -159,7 +169,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         checkedAt: later(60),
         status: 'warning',
         idpKey: IDP,
-        assessment: { a: 2 },
+        assessment: assessment('warning'),
         entra: { issuerUri: 'x' },
         failedSweeps: 1,
       });
@@ -168,9 +178,31 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         checkedAt: later(60),
         status: 'warning',
         idpKey: IDP,
-        assessment: { a: 2 },
+        assessment: assessment('warning'),
         entra: { issuerUri: 'x' },
         failedSweeps: 1,
+      });
+    });
+
+    it('names the subject of an assessment stored before assessments carried one, from its key', async () => {
+      const old: Partial<Assessment> = assessment('ok');
+      delete old.subject;
+      for (const key of ['contoso.com', 'exchange', 'exchange:Contoso Ltd'])
+        await store.saveAssessment({
+          domain: key,
+          checkedAt: NOW,
+          status: 'ok',
+          assessment: old as Assessment,
+          failedSweeps: 0,
+        });
+      expect((await store.getAssessment('contoso.com'))?.assessment.subject).toEqual({
+        kind: 'domain',
+        domain: 'contoso.com',
+      });
+      expect((await store.getAssessment('exchange'))?.assessment.subject).toEqual({ kind: 'mfg' });
+      expect((await store.getAssessment('exchange:Contoso Ltd'))?.assessment.subject).toEqual({
+        kind: 'mfg',
+        organization: 'Contoso Ltd',
       });
     });
 

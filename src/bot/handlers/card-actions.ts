@@ -7,7 +7,7 @@ import { isObject } from '../../engine/ps-json';
 import type { BotContext } from '../bot-context';
 import { attachment, checkCard, checkingCard } from './check-handler';
 import { exchangeCards } from './exchange-handler';
-import { EXCHANGE_WATCH } from '../../checks/check-exchange';
+import { EXCHANGE_KEY } from '../../engine/subject';
 import { renderAlertCard } from '../../cards/alert-card';
 import { footer } from '../bot-context';
 import { actorOf, conversationIdOf, setAutoRollover, watchDomain } from './watch-handlers';
@@ -88,32 +88,33 @@ function invalid(ctx: BotContext, why: string): AdaptiveCard {
   );
 }
 
-/**
- * Re-check: answers the invoke with the refreshed card (the card updates in place); a slow check
- * answers "checking…" and replaces the card when done.
- */
 /** Re-check on an Exchange card: `exchange` and, optionally, the organisation (validated like the command). */
 function parseExchangeActionData(data: unknown): { organization?: string } | undefined {
-  if (!isObject(data) || data.domain !== EXCHANGE_WATCH) return undefined;
+  if (!isObject(data) || data.domain !== EXCHANGE_KEY) return undefined;
   const org = data.organization;
   if (org === undefined) return {};
   return isOrganizationName(org) ? { organization: org } : undefined;
 }
 
+/**
+ * Re-check: answers the invoke with the refreshed card (the card updates in place); a slow check
+ * answers "checking…" and replaces the card when done.
+ */
 async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
   const exchange = parseExchangeActionData(data);
-  const target = exchange ? { domain: EXCHANGE_WATCH } : parseCheckActionData(data);
-  if (!target) return invalid(ctx, 'The card did not say which domain to check.');
+  const domain = exchange ? undefined : parseCheckActionData(data);
+  if (!exchange && !domain) return invalid(ctx, 'The card did not say which domain to check.');
+  const name = domain?.domain ?? EXCHANGE_KEY;
   await ctx.store.audit({
     at: ctx.clock(),
     actor: actorOf(turn).name,
     action: 'recheck',
-    target: target.domain,
+    target: name,
     detail: { conversationId: conversationIdOf(turn) },
   });
-  const work = exchange
-    ? exchangeCards(ctx, exchange.organization).then((cards) => cards[0]!)
-    : checkCard(ctx, target.domain, target.metadataUrl);
+  const work = domain
+    ? checkCard(ctx, domain.domain, domain.metadataUrl)
+    : exchangeCards(ctx, exchange?.organization).then((cards) => cards[0]!);
   const fast = await Promise.race([
     work,
     new Promise<undefined>((r) => setTimeout(() => r(undefined), ctx.fastReplyMs)),
@@ -127,7 +128,7 @@ async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promi
       await later.updateActivity({ id: cardId, type: 'message', attachments: [attachment(card)] });
     });
   });
-  return checkingCard(ctx, target.domain);
+  return checkingCard(ctx, name);
 }
 
 /** Dispatches an Action.Execute verb (DESIGN §4 "Card action verbs"). */
@@ -141,10 +142,10 @@ export async function handleCardAction(
     case 'recheck':
       return recheck(ctx, turn, data);
     case 'watch': {
-      if (parseExchangeActionData(data)) return watchDomain(ctx, turn, EXCHANGE_WATCH);
+      if (parseExchangeActionData(data)) return watchDomain(ctx, turn, { kind: 'exchange' });
       const target = parseCheckActionData(data);
       if (!target) return invalid(ctx, 'The card did not say which domain to watch.');
-      return watchDomain(ctx, turn, target.domain, target.metadataUrl);
+      return watchDomain(ctx, turn, { kind: 'domain', ...target });
     }
     case 'ack':
       return acknowledge(ctx, turn, data);

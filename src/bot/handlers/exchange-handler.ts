@@ -2,7 +2,8 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/card-templates';
 import { renderCheckCard } from '../../cards/check-card';
 import { renderMessageCard } from '../../cards/other-cards';
-import { checkExchange, mfgHistoryKey } from '../../checks/check-exchange';
+import { checkExchange } from '../../checks/check-exchange';
+import { mfgHistoryKey } from '../../engine/subject';
 import { footer, type BotContext } from '../bot-context';
 import { attachment, checkingCard, replyWhenReady } from './check-handler';
 
@@ -29,7 +30,7 @@ export async function exchangeCards(
       ctx.onChecked(assessment.status);
       return renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) });
     });
-    if (check.results.every((r) => r.organization === undefined)) {
+    if (check.results.every((r) => r.subject.organization === undefined)) {
       // Only a named organisation can be missing while others sent their trust: say which did.
       const known = organization ? await ctx.checks.snapshots?.organizations() : undefined;
       cards.push(

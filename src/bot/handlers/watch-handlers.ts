@@ -5,8 +5,15 @@ import type { Assessment } from '../../engine/types';
 import type { ConversationRecord } from '../../store/store';
 import { footer, type BotContext } from '../bot-context';
 import { tenantOf } from '../tenant-policy';
-import { EXCHANGE_WATCH } from '../../checks/check-exchange';
-import { watchedName } from '../../cards/watched-name';
+import {
+  assessmentKey,
+  displayName,
+  parseWatchKey,
+  publicName,
+  subjectOfWatch,
+  watchKey,
+  type WatchTarget,
+} from '../../engine/subject';
 import { attachment } from './check-handler';
 
 /** Who did it, for the audit log and the card ("acknowledged by …"). */
@@ -49,18 +56,19 @@ async function reply(turn: TurnContext, card: AdaptiveCard): Promise<void> {
   await turn.sendActivity(MessageFactory.attachment(attachment(card)));
 }
 
-/** `watch <domain> [metadata <url>]`, and the Watch button: subscribes this conversation. */
+/** `watch <domain> [metadata <url>]` / `watch exchange`, and the Watch button: subscribes this conversation. */
 export async function watchDomain(
   ctx: BotContext,
   turn: TurnContext,
-  domain: string,
-  metadataUrl?: string,
+  target: WatchTarget,
 ): Promise<AdaptiveCard> {
   const conversationId = conversationIdOf(turn);
   const actor = actorOf(turn);
+  const key = watchKey(target);
+  const metadataUrl = target.kind === 'domain' ? target.metadataUrl : undefined;
   const result = await ctx.store.addWatch({
     conversationId,
-    domain,
+    domain: key,
     metadataUrl,
     createdBy: actor.name,
     createdAt: ctx.clock(),
@@ -69,10 +77,10 @@ export async function watchDomain(
     at: ctx.clock(),
     actor: actor.name,
     action: 'watch',
-    target: domain,
+    target: key,
     detail: { conversationId, metadataUrl },
   });
-  if (domain === EXCHANGE_WATCH)
+  if (target.kind === 'exchange')
     return renderMessageCard(
       ctx.templates,
       `${result === 'added' ? 'Watching' : 'Still watching'} the Exchange federation trust`,
@@ -85,9 +93,9 @@ export async function watchDomain(
     );
   return renderMessageCard(
     ctx.templates,
-    `${result === 'added' ? 'Watching' : 'Still watching'} ${domain}`,
+    `${result === 'added' ? 'Watching' : 'Still watching'} ${target.domain}`,
     [
-      `This conversation gets an alert before ${domain}'s token-signing certificate breaks sign-in: warnings before the 35-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
+      `This conversation gets an alert before ${target.domain}'s token-signing certificate breaks sign-in: warnings before the 35-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
       metadataUrl ? `Metadata: ${metadataUrl}` : 'The identity provider is found by discovery.',
       'Type watchlist to see what is watched, unwatch <domain> to stop.',
     ],
@@ -98,24 +106,24 @@ export async function watchDomain(
 export async function handleWatch(
   ctx: BotContext,
   turn: TurnContext,
-  domain: string,
-  metadataUrl?: string,
+  target: WatchTarget,
 ): Promise<void> {
-  await reply(turn, await watchDomain(ctx, turn, domain, metadataUrl));
+  await reply(turn, await watchDomain(ctx, turn, target));
 }
 
 export async function handleUnwatch(
   ctx: BotContext,
   turn: TurnContext,
-  domain: string,
+  target: WatchTarget,
 ): Promise<void> {
-  const removed = await ctx.store.removeWatch(conversationIdOf(turn), domain);
+  const key = watchKey(target);
+  const removed = await ctx.store.removeWatch(conversationIdOf(turn), key);
   if (removed)
     await ctx.store.audit({
       at: ctx.clock(),
       actor: actorOf(turn).name,
       action: 'unwatch',
-      target: domain,
+      target: key,
       detail: { conversationId: conversationIdOf(turn) },
     });
   await reply(
@@ -123,8 +131,8 @@ export async function handleUnwatch(
     renderMessageCard(
       ctx.templates,
       removed
-        ? `Stopped watching ${watchedName(domain)}`
-        : `${watchedName(domain)} was not watched here`,
+        ? `Stopped watching ${displayName(target)}`
+        : `${displayName(target)} was not watched here`,
       [
         removed
           ? 'No more alerts for it in this conversation.'
@@ -152,11 +160,17 @@ export async function handleWatchlist(ctx: BotContext, turn: TurnContext): Promi
   const now = ctx.clock();
   const results: Assessment[] = [];
   for (const w of watches) {
-    const stored = await ctx.store.getAssessment(w.domain);
+    const subject = subjectOfWatch(parseWatchKey(w.domain));
+    const stored = await ctx.store.getAssessment(assessmentKey(subject));
     results.push(
-      stored
-        ? (stored.assessment as Assessment)
-        : { domain: w.domain, status: 'unknown', findings: [], certificates: [], timeline: [] },
+      stored?.assessment ?? {
+        subject,
+        domain: publicName(subject),
+        status: 'unknown',
+        findings: [],
+        certificates: [],
+        timeline: [],
+      },
     );
   }
   await reply(

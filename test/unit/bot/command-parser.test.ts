@@ -23,12 +23,19 @@ describe('parseCommand', () => {
     ['Check All', { kind: 'check-all' }],
     ['help', { kind: 'help' }],
     ['  HELP ', { kind: 'help' }],
-    ['watch contoso.com', { kind: 'watch', domain: 'contoso.com' }],
+    ['watch contoso.com', { kind: 'watch', target: { kind: 'domain', domain: 'contoso.com' } }],
     [
       'watch contoso.com metadata https://idp.example.com/md.xml',
-      { kind: 'watch', domain: 'contoso.com', metadataUrl: 'https://idp.example.com/md.xml' },
+      {
+        kind: 'watch',
+        target: {
+          kind: 'domain',
+          domain: 'contoso.com',
+          metadataUrl: 'https://idp.example.com/md.xml',
+        },
+      },
     ],
-    ['unwatch Contoso.com', { kind: 'unwatch', domain: 'contoso.com' }],
+    ['unwatch Contoso.com', { kind: 'unwatch', target: { kind: 'domain', domain: 'contoso.com' } }],
     ['watchlist', { kind: 'watchlist' }],
     ['alerts', { kind: 'alerts' }],
     [
@@ -42,8 +49,8 @@ describe('parseCommand', () => {
     ['set oncall @ada', { kind: 'set-oncall', oncall: '@ada' }],
     ['set lead 14', { kind: 'set-lead', days: 14 }],
     ['Set Lead 0', { kind: 'set-lead', days: 0 }],
-    ['watch exchange', { kind: 'watch', domain: 'exchange' }],
-    ['Unwatch Exchange', { kind: 'unwatch', domain: 'exchange' }],
+    ['watch exchange', { kind: 'watch', target: { kind: 'exchange' } }],
+    ['Unwatch Exchange', { kind: 'unwatch', target: { kind: 'exchange' } }],
     ['check mfg', { kind: 'check-exchange' }],
     ['check exchange', { kind: 'check-exchange' }],
     ['check fedtrust mfg', { kind: 'check-exchange' }],
