@@ -1,4 +1,10 @@
-import { planAlertTransitions, type SweptFinding } from '../engine/alert-plan';
+import { planDeliveries } from '../engine/alert-audience';
+import {
+  planAlertTransitions,
+  type AlertRecord,
+  type AlertTransition,
+  type SweptFinding,
+} from '../engine/alert-plan';
 import { watchKey } from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { Store } from '../store/store';
@@ -46,7 +52,6 @@ export async function planSweep(
   deps: PlanningDependencies,
   results: SweptTarget[],
 ): Promise<PlanningResult> {
-  const lead = { defaultLeadDays: deps.defaultLeadDays };
   const now = deps.clock();
   const newCertificates: PlanningResult['newCertificates'] = [];
   const findings: SweptFinding[] = [];
@@ -85,15 +90,34 @@ export async function planSweep(
         );
     }
   }
+  const alerts = await deps.store.listLiveAlerts();
   const transitions = planAlertTransitions({
     now,
     findings,
     sweptIdpKeys: [...swept],
     unreadableIdpKeys: [...unreadable],
-    alerts: await deps.store.listLiveAlerts([...swept]),
+    alerts,
     escalateAfterHours: deps.escalateAfterHours,
   });
-  await deps.store.applyAlertTransitions(transitions, now, lead);
-  await deps.store.catchUpPosts(now, lead);
+  await queueAlertChanges(deps.store, { now, transitions, alerts }, deps.defaultLeadDays);
   return { newCertificates, transitions: transitions.length };
+}
+
+/**
+ * Has the planner decide who gets which message for `transitions` (and the catch-up posts of every live
+ * alert), from the store's audience and what each alert was posted to, then writes it all at once.
+ * Returns the number of deliveries queued.
+ */
+export async function queueAlertChanges(
+  store: Store,
+  plan: { now: Date; transitions: AlertTransition[]; alerts: AlertRecord[] },
+  defaultLeadDays: number,
+): Promise<number> {
+  const planned = planDeliveries({
+    ...plan,
+    audience: { watchers: await store.listAudience(), defaultLeadDays },
+    postedTo: await store.postedTo(plan.alerts.map((a) => a.id)),
+  });
+  await store.applyAlertTransitions(planned, plan.now);
+  return planned.reduce((n, t) => n + t.deliveries.length, 0);
 }

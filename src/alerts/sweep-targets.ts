@@ -1,5 +1,6 @@
 import type { CheckDependencies } from '../checks/check-domain';
 import { checkDomainDetailed } from '../checks/check-domain';
+import { longestLead } from '../engine/alert-audience';
 import type { EntraFederation } from '../engine/entra-federation';
 import {
   assessmentKey,
@@ -46,26 +47,31 @@ export interface Target {
   leadDays: number;
 }
 
-/** Distinct (domain, explicit metadata URL) pairs: each checked once however many conversations watch it. */
+/**
+ * Distinct watch targets (a domain with its explicit metadata URL, or the Exchange trust): each checked
+ * once however many conversations watch it, with the longest lead among them (rule 4 fires that early;
+ * the alert planner then posts to each conversation when its own lead opens).
+ */
 async function targets(
   store: Store,
   watches: WatchRecord[],
   defaultLeadDays: number,
 ): Promise<Target[]> {
-  const leads = new Map<string, number>();
-  for (const id of new Set(watches.map((w) => w.conversationId))) {
-    leads.set(id, (await store.getConversation(id))?.leadDays ?? defaultLeadDays);
-  }
-  const seen = new Map<string, Target>();
+  const leads = new Map<string, number | undefined>();
+  for (const id of new Set(watches.map((w) => w.conversationId)))
+    leads.set(id, (await store.getConversation(id))?.leadDays);
+  const seen = new Map<string, { watch: WatchTarget; leads: (number | undefined)[] }>();
   for (const w of watches) {
     const watch = parseWatchKey(w.domain, w.metadataUrl);
     const key = targetRunKey(watch);
-    const lead = Math.max(defaultLeadDays, leads.get(w.conversationId) ?? defaultLeadDays);
-    const target = seen.get(key);
-    if (target) target.leadDays = Math.max(target.leadDays, lead);
-    else seen.set(key, { watch, leadDays: lead });
+    const target = seen.get(key) ?? { watch, leads: [] };
+    target.leads.push(leads.get(w.conversationId));
+    seen.set(key, target);
   }
-  return [...seen.values()];
+  return [...seen.values()].map(({ watch, leads: l }) => ({
+    watch,
+    leadDays: longestLead(l, defaultLeadDays),
+  }));
 }
 
 /** Every target of a sweep now: the active watches, each (domain, URL) once, with the longest lead. */

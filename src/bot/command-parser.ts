@@ -1,4 +1,5 @@
 import { parseDomain } from '../engine/domain';
+import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
 import { isOrganizationName } from '../engine/organization';
 import { EXCHANGE_KEY, type WatchTarget } from '../engine/subject';
 
@@ -139,7 +140,7 @@ function parseSet(args: string[], text: string): Command {
     if (args.length !== 2 || !Number.isInteger(days) || days < 0 || days > MAX_LEAD_DAYS) {
       return {
         kind: 'invalid',
-        reason: `Say \`set lead 14\`: how many days before the 35-day deadline a manual renewal is first flagged here (0 to ${MAX_LEAD_DAYS}).`,
+        reason: `Say \`set lead 14\`: how many days before the ${ENTRA_POLL_DAYS}-day deadline a manual renewal is first flagged here (0 to ${MAX_LEAD_DAYS}).`,
       };
     }
     return { kind: 'set-lead', days };

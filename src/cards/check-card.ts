@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
 import { RUNBOOKS } from '../engine/remedies';
 import { SIGNER_METHOD_TEXT } from '../engine/signer';
 import type { Assessment, Finding, Severity, Status } from '../engine/types';
@@ -134,7 +135,8 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       thumbprint: c.thumbprintSha1,
       validTo: c.notAfter.slice(0, 10),
       days: String(c.daysLeft),
-      daysColor: c.daysLeft <= 15 ? 'attention' : c.daysLeft <= 35 ? 'warning' : 'good',
+      daysColor:
+        c.daysLeft <= 15 ? 'attention' : c.daysLeft <= ENTRA_POLL_DAYS ? 'warning' : 'good',
     })),
     facts,
     recheckData: actionData(a, options),

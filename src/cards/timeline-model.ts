@@ -1,3 +1,4 @@
+import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
 import type { Assessment } from '../engine/types';
 
 const DAY = 86_400_000;
@@ -29,7 +30,7 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
     return { show: false, caption: '', markers: [], segments: [], legend: '', milestones: [] };
   }
   const expiry = new Date(expiryIso).getTime();
-  const poll = expiry - 35 * DAY;
+  const poll = expiry - ENTRA_POLL_DAYS * DAY;
   const promotion = at('promotion') ? new Date(at('promotion')!).getTime() : expiry - 15 * DAY;
   const t = now.getTime();
   const start = Math.min(t, poll - 30 * DAY) - 7 * DAY;
@@ -54,7 +55,7 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
     segments,
     legend: mfg
       ? 'green: valid · grey: expired'
-      : 'green: healthy · amber: under 35 days, Entra polls daily · red: after promotion · grey: expired',
+      : `green: healthy · amber: under ${ENTRA_POLL_DAYS} days, Entra polls daily · red: after promotion · grey: expired`,
     milestones: a.timeline.map((e) => ({ date: e.date.slice(0, 10), event: e.event })),
   };
 }

@@ -17,6 +17,8 @@ export interface AlertRecord {
   openedAt: Date;
   lastNotifiedAt: Date;
   snoozedUntil?: Date;
+  /** When the alert's certificate expires (ISO), if known: per-conversation leads count from it. */
+  expiresAt?: string;
 }
 
 /** A finding of one swept domain, with the IdP it belongs to. */

@@ -1,6 +1,7 @@
 import { addDays } from './certificate';
 import type { RuleContext } from './context';
 import type { TimelineEvent } from './types';
+import { ENTRA_POLL_DAYS } from './entra-poll';
 
 /**
  * The signer's rollover timeline (DESIGN §4 step 5): today, Entra's daily polling (−35), the admin
@@ -14,7 +15,7 @@ export function buildTimeline(ctx: RuleContext): TimelineEvent[] {
   const expiry = signer.notAfter;
   events.push(
     {
-      date: addDays(expiry, -35).toISOString(),
+      date: addDays(expiry, -ENTRA_POLL_DAYS).toISOString(),
       event: 'Entra starts polling the metadata daily',
       kind: 'entra-poll',
     },

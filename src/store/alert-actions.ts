@@ -3,7 +3,7 @@
  * posted, in one transaction.
  */
 import type { Kysely } from 'kysely';
-import { postedTo, queueDelivery } from './alert-queries';
+import { postedTo, queueDeliveries } from './alert-queries';
 import { audit } from './audit-lease-queries';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
@@ -50,8 +50,7 @@ export async function acknowledgeAlert(
       target: id,
       detail: { aadObjectId: by.aadObjectId },
     });
-    for (const conversation of await postedTo(tx, id))
-      await queueDelivery(tx, id, conversation, 'update', now);
+    await updateEveryCard(tx, id, now);
     return 'acknowledged' as const;
   });
 }
@@ -73,8 +72,18 @@ export async function snoozeAlert(db: Db, id: string, by: string, until: Date, n
       target: id,
       detail: { until: iso(until) },
     });
-    for (const conversation of await postedTo(tx, id))
-      await queueDelivery(tx, id, conversation, 'update', now);
+    await updateEveryCard(tx, id, now);
     return 'snoozed' as const;
   });
+}
+
+/** Acknowledging or snoozing anywhere updates the alert's card everywhere it was posted (DESIGN §4). */
+async function updateEveryCard(tx: Db, id: string, now: Date): Promise<void> {
+  const cards = (await postedTo(tx, [id]))[id] ?? [];
+  await queueDeliveries(
+    tx,
+    id,
+    cards.sort().map((conversationId) => ({ conversationId, kind: 'update' as const })),
+    now,
+  );
 }

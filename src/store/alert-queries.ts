@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
+import type { Delivery, PlannedTransition, Watcher } from '../engine/alert-audience';
+import type { AlertRecord } from '../engine/alert-plan';
 import type { FindingCode } from '../engine/types';
 import type { Database } from './schema';
 import { date, iso, orderedId, type Db } from './sql-helpers';
-import type { DeliveryRecord } from './store';
 
 export function toAlert(row: Database['alerts']): AlertRecord {
   return {
@@ -21,163 +21,82 @@ export function toAlert(row: Database['alerts']): AlertRecord {
     openedAt: new Date(row.opened_at),
     lastNotifiedAt: new Date(row.last_notified_at),
     snoozedUntil: date(row.snoozed_until),
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
   };
 }
 
-export async function watchers(tx: Db, domains: string[]): Promise<string[]> {
-  if (domains.length === 0) return [];
-  const rows = await tx
+/** Every active conversation that watches something, with what it watches and its lead. */
+export async function listAudience(db: Db): Promise<Watcher[]> {
+  const rows = await db
     .selectFrom('watches')
     .innerJoin('conversations', 'conversations.id', 'watches.conversation_id')
-    .select('watches.conversation_id')
-    .distinct()
+    .select(['watches.conversation_id', 'watches.domain', 'conversations.lead_days'])
     .where('conversations.active', '=', 1)
-    .where('watches.domain', 'in', domains)
+    .orderBy('watches.conversation_id')
     .execute();
-  return rows.map((r) => r.conversation_id).sort();
+  const watchers = new Map<string, Watcher>();
+  for (const r of rows) {
+    const watcher = watchers.get(r.conversation_id) ?? {
+      conversationId: r.conversation_id,
+      watches: [],
+      ...(r.lead_days === null ? {} : { leadDays: r.lead_days }),
+    };
+    if (!watcher.watches.includes(r.domain)) watcher.watches.push(r.domain);
+    watchers.set(r.conversation_id, watcher);
+  }
+  return [...watchers.values()];
 }
 
-export async function queueDelivery(
-  tx: Db,
-  alertId: string,
-  conversationId: string,
-  kind: DeliveryRecord['kind'],
-  now: Date,
-): Promise<void> {
-  await tx
-    .insertInto('deliveries')
-    .values({
-      id: orderedId(now),
-      alert_id: alertId,
-      conversation_id: conversationId,
-      kind,
-      state: 'pending',
-      activity_id: null,
-      attempts: 0,
-      next_attempt_at: iso(now),
-      created_at: iso(now),
-      sent_at: null,
-      error: null,
-      claimed_until: null,
-    })
-    .execute();
-}
-
-export async function postedTo(tx: Db, alertId: string): Promise<Set<string>> {
-  const rows = await tx
+/** Per alert: the conversations its card was posted to, or is queued for (a post that did not fail). */
+export async function postedTo(db: Db, alertIds: string[]): Promise<Record<string, string[]>> {
+  if (alertIds.length === 0) return {};
+  const rows = await db
     .selectFrom('deliveries')
-    .select('conversation_id')
-    .where('alert_id', '=', alertId)
+    .select(['alert_id', 'conversation_id'])
+    .distinct()
+    .where('alert_id', 'in', alertIds)
     .where('kind', '=', 'post')
     .where('state', '<>', 'failed')
     .execute();
-  return new Set(rows.map((r) => r.conversation_id));
+  const out: Record<string, string[]> = {};
+  for (const r of rows) (out[r.alert_id] ??= []).push(r.conversation_id);
+  return out;
 }
 
-/** Rules whose warning depends on the lead (DESIGN §4 rule 4): `set lead` changes them per conversation. */
-const LEAD_CODES = new Set(['AUTO_ROLLOVER_OFF', 'MANUAL_RENEWAL_REQUIRED']);
-const DAY_MS = 86_400_000;
-
-/** How posting honours each conversation's lead (`set lead`); without it every watcher gets every alert. */
-export interface LeadPolicy {
-  defaultLeadDays: number;
-}
-
-/**
- * The conversations an alert may be posted to now: a rule-4 warning reaches a conversation only once
- * d ≤ 35 + that conversation's lead; everything else reaches every watcher at once.
- */
-export async function postableWatchers(
-  tx: Db,
-  alert: { code: string; severity: string; expiresAt?: string | null },
-  domains: string[],
-  now: Date,
-  lead: LeadPolicy | undefined,
-): Promise<string[]> {
-  const all = await watchers(tx, domains);
-  if (
-    !lead ||
-    alert.severity !== 'warning' ||
-    !LEAD_CODES.has(alert.code) ||
-    !alert.expiresAt ||
-    all.length === 0
-  )
-    return all;
-  const d = Math.floor((new Date(alert.expiresAt).getTime() - now.getTime()) / DAY_MS);
-  const rows = await tx
-    .selectFrom('conversations')
-    .select(['id', 'lead_days'])
-    .where('id', 'in', all)
-    .execute();
-  const leadOf = new Map(rows.map((r) => [r.id, r.lead_days ?? lead.defaultLeadDays]));
-  return all.filter((id) => d <= 35 + (leadOf.get(id) ?? lead.defaultLeadDays));
-}
-
-export async function fanOut(
+export async function queueDeliveries(
   tx: Db,
   alertId: string,
-  domains: string[],
-  notify: boolean,
+  deliveries: Delivery[],
   now: Date,
-  lead?: LeadPolicy,
 ): Promise<void> {
-  const posted = await postedTo(tx, alertId);
-  for (const conversation of posted) {
-    await queueDelivery(tx, alertId, conversation, 'update', now);
-    if (notify) await queueDelivery(tx, alertId, conversation, 'reply', now);
-  }
-  const row = await tx
-    .selectFrom('alerts')
-    .select(['code', 'severity', 'expires_at'])
-    .where('id', '=', alertId)
-    .executeTakeFirstOrThrow();
-  for (const conversation of await postableWatchers(
-    tx,
-    { ...row, expiresAt: row.expires_at },
-    domains,
-    now,
-    lead,
-  )) {
-    if (!posted.has(conversation)) await queueDelivery(tx, alertId, conversation, 'post', now);
-  }
+  for (const d of deliveries)
+    await tx
+      .insertInto('deliveries')
+      .values({
+        id: orderedId(now),
+        alert_id: alertId,
+        conversation_id: d.conversationId,
+        kind: d.kind,
+        state: 'pending',
+        activity_id: null,
+        attempts: 0,
+        next_attempt_at: iso(now),
+        created_at: iso(now),
+        sent_at: null,
+        error: null,
+        claimed_until: null,
+      })
+      .execute();
 }
 
-/**
- * Posts live alerts to watchers that do not have them yet and may now: a conversation whose lead has
- * opened since the alert was opened, or one that started watching after it.
- */
-export async function catchUpPosts(tx: Db, now: Date, lead: LeadPolicy): Promise<number> {
-  let queued = 0;
-  const live = await tx
-    .selectFrom('alerts')
-    .select(['id', 'code', 'severity', 'expires_at', 'domains_json'])
-    .where('state', '<>', 'resolved')
-    .execute();
-  for (const alert of live) {
-    const posted = await postedTo(tx, alert.id);
-    const domains = JSON.parse(alert.domains_json) as string[];
-    for (const conversation of await postableWatchers(
-      tx,
-      { ...alert, expiresAt: alert.expires_at },
-      domains,
-      now,
-      lead,
-    )) {
-      if (posted.has(conversation)) continue;
-      await queueDelivery(tx, alert.id, conversation, 'post', now);
-      queued++;
-    }
-  }
-  return queued;
-}
-
+/** Writes one planned transition and the deliveries the planner chose (the outbox), in `tx`. */
 export async function applyAlertTransition(
   tx: Transaction<Database>,
-  t: AlertTransition,
+  t: PlannedTransition,
   now: Date,
-  lead?: LeadPolicy,
 ): Promise<void> {
   const stamp = iso(now);
+  const alerts = tx.updateTable('alerts');
   switch (t.kind) {
     case 'open': {
       const id = randomUUID();
@@ -205,13 +124,10 @@ export async function applyAlertTransition(
           expires_at: t.expiresAt ?? null,
         })
         .execute();
-      for (const conversation of await postableWatchers(tx, t, t.domains, now, lead))
-        await queueDelivery(tx, id, conversation, 'post', now);
-      return;
+      return queueDeliveries(tx, id, t.deliveries, now);
     }
     case 'raise':
-      await tx
-        .updateTable('alerts')
+      await alerts
         .set({
           severity: 'critical',
           state: 'open',
@@ -224,10 +140,9 @@ export async function applyAlertTransition(
         })
         .where('id', '=', t.alertId)
         .execute();
-      return fanOut(tx, t.alertId, t.domains, true, now, lead);
+      break;
     case 'refresh':
-      await tx
-        .updateTable('alerts')
+      await alerts
         .set({
           domains_json: JSON.stringify(t.domains),
           message: t.message,
@@ -236,33 +151,27 @@ export async function applyAlertTransition(
         })
         .where('id', '=', t.alertId)
         .execute();
-      return fanOut(tx, t.alertId, t.domains, false, now, lead);
+      break;
     case 'escalate':
-      await tx
-        .updateTable('alerts')
+      await alerts
         .set({ last_notified_at: stamp, updated_at: stamp })
         .where('id', '=', t.alertId)
         .execute();
-      for (const conversation of await postedTo(tx, t.alertId))
-        await queueDelivery(tx, t.alertId, conversation, 'reply', now);
-      return;
+      break;
     case 'unsnooze':
-      await tx
-        .updateTable('alerts')
+      await alerts
         .set({ state: 'open', snoozed_until: null, updated_at: stamp })
         .where('id', '=', t.alertId)
         .execute();
-      for (const conversation of await postedTo(tx, t.alertId))
-        await queueDelivery(tx, t.alertId, conversation, 'update', now);
-      return;
+      break;
     case 'resolve':
-      await tx
-        .updateTable('alerts')
+      await alerts
         .set({ state: 'resolved', resolved_at: stamp, updated_at: stamp })
         .where('id', '=', t.alertId)
         .execute();
-      for (const conversation of await postedTo(tx, t.alertId))
-        await queueDelivery(tx, t.alertId, conversation, 'update', now);
-      return;
+      break;
+    case 'post':
+      break;
   }
+  await queueDeliveries(tx, t.alertId, t.deliveries, now);
 }

@@ -3,8 +3,9 @@ import * as alertActions from './alert-actions';
 import * as assessments from './assessment-queries';
 import * as auditLease from './audit-lease-queries';
 import * as conversations from './conversation-queries';
-import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
-import { applyAlertTransition, catchUpPosts, toAlert, type LeadPolicy } from './alert-queries';
+import type { PlannedTransition, Watcher } from '../engine/alert-audience';
+import type { AlertRecord } from '../engine/alert-plan';
+import { applyAlertTransition, listAudience, postedTo, toAlert } from './alert-queries';
 import { date } from './sql-helpers';
 import * as outbox from './outbox-queries';
 import * as snapshots from './snapshot-queries';
@@ -127,25 +128,19 @@ export class KyselyStore implements Store {
     };
   }
 
-  /** Active conversations watching any of the domains. */
-
-  /** Conversations that already have (or are about to get) the alert's card. */
-
-  /** Card update everywhere it was posted (+ a reply when notifying); a post where it is new. */
-
-  async applyAlertTransitions(
-    transitions: AlertTransition[],
-    now: Date,
-    lead?: LeadPolicy,
-  ): Promise<void> {
-    if (transitions.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (const t of transitions) await applyAlertTransition(tx, t, now, lead);
-    });
+  listAudience(): Promise<Watcher[]> {
+    return listAudience(this.db);
   }
 
-  catchUpPosts(now: Date, lead: LeadPolicy): Promise<number> {
-    return this.db.transaction().execute((tx) => catchUpPosts(tx, now, lead));
+  postedTo(alertIds: string[]): Promise<Record<string, string[]>> {
+    return postedTo(this.db, alertIds);
+  }
+
+  async applyAlertTransitions(transitions: PlannedTransition[], now: Date): Promise<void> {
+    if (transitions.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const t of transitions) await applyAlertTransition(tx, t, now);
+    });
   }
 
   acknowledgeAlert(id: string, by: { name: string; aadObjectId?: string }, now: Date) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { watchers } from './alert-queries';
 import { iso, orderedId, type Db } from './sql-helpers';
 import type { Database } from './schema';
 import type { DeliveryRecord, NoticeDelivery } from './store';
@@ -100,6 +99,20 @@ export async function postedActivityId(
     .where('state', '=', 'sent')
     .executeTakeFirst();
   return row?.activity_id ?? undefined;
+}
+
+/** Active conversations watching any of the names (a notice's recipients). */
+async function watchers(tx: Db, domains: string[]): Promise<string[]> {
+  if (domains.length === 0) return [];
+  const rows = await tx
+    .selectFrom('watches')
+    .innerJoin('conversations', 'conversations.id', 'watches.conversation_id')
+    .select('watches.conversation_id')
+    .distinct()
+    .where('conversations.active', '=', 1)
+    .where('watches.domain', 'in', domains)
+    .execute();
+  return rows.map((r) => r.conversation_id).sort();
 }
 
 export async function queueNotice(

@@ -1,4 +1,5 @@
-import type { AlertRecord, AlertTransition } from '../engine/alert-plan';
+import type { PlannedTransition, Watcher } from '../engine/alert-audience';
+import type { AlertRecord } from '../engine/alert-plan';
 import type { Assessment, Status } from '../engine/types';
 
 /** A Teams conversation the bot can post to later (proactive), from its saved reference. */
@@ -117,17 +118,15 @@ export interface Store {
     | (AlertRecord & { acknowledgedBy?: string; acknowledgedAt?: Date; resolvedAt?: Date })
     | undefined
   >;
+  /** Every active conversation that watches something: its watch keys and lead (who may hear). */
+  listAudience(): Promise<Watcher[]>;
+  /** Per alert: the conversations its card was posted to or is queued for. */
+  postedTo(alertIds: string[]): Promise<Record<string, string[]>>;
   /**
-   * Applies a sweep's transitions and queues their deliveries to every conversation watching an
-   * affected domain, in one transaction: written before anything is sent (the outbox).
+   * Writes planned transitions with the deliveries the planner chose, in one transaction: written
+   * before anything is sent (the outbox).
    */
-  applyAlertTransitions(
-    transitions: AlertTransition[],
-    now: Date,
-    lead?: { defaultLeadDays: number },
-  ): Promise<void>;
-  /** Posts live alerts to watchers whose lead has opened or who started watching since (`set lead`). */
-  catchUpPosts(now: Date, lead: { defaultLeadDays: number }): Promise<number>;
+  applyAlertTransitions(transitions: PlannedTransition[], now: Date): Promise<void>;
   acknowledgeAlert(
     id: string,
     by: { name: string; aadObjectId?: string },

@@ -1,3 +1,4 @@
+import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { runSweep } from '../../src/alerts/sweep';
 import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
@@ -231,9 +232,11 @@ describe('pacing', () => {
     await app.notifier.deliverPending();
     now = at(E, -16, 4);
     await sweep(); // re-notify: one reply
-    await store.applyAlertTransitions(
-      [{ kind: 'escalate', alertId: (await store.listLiveAlerts())[0]!.id }],
-      now,
+    const alerts = await store.listLiveAlerts();
+    await queueAlertChanges(
+      store,
+      { now, alerts, transitions: [{ kind: 'escalate', alertId: alerts[0]!.id }] },
+      7,
     ); // and another
     connector.clear();
     const started = performance.now();

@@ -1,3 +1,4 @@
+import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,21 +48,26 @@ it('delivers every alert exactly once across a SIGKILL and a restart', async () 
     await store.upsertConversation(personalChat(id, connector.url), now);
     await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: now });
   }
-  await store.applyAlertTransitions(
-    [
-      {
-        kind: 'open',
-        key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
-        idpKey: 'idp',
-        code: 'CERT_EXPIRING',
-        thumbprint: 'AB',
-        severity: 'critical',
-        domains: ['contoso.com'],
-        message: 'm',
-        remedy: 'r',
-      },
-    ],
-    now,
+  await queueAlertChanges(
+    store,
+    {
+      now,
+      alerts: [],
+      transitions: [
+        {
+          kind: 'open',
+          key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
+          idpKey: 'idp',
+          code: 'CERT_EXPIRING',
+          thumbprint: 'AB',
+          severity: 'critical',
+          domains: ['contoso.com'],
+          message: 'm',
+          remedy: 'r',
+        },
+      ],
+    },
+    7,
   );
   await store.close();
 

@@ -1,5 +1,6 @@
 import { alertKey, type AlertTransition } from '../../src/engine/alert-plan';
 import type { Assessment } from '../../src/engine/types';
+import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import type { Store } from '../../src/store/store';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -42,6 +43,9 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       store = await openStore();
     });
     afterEach(() => store.close());
+    /** Transitions as a sweep writes them: the planner picks each delivery from the store's audience. */
+    const apply = async (transitions: AlertTransition[], at: Date) =>
+      queueAlertChanges(store, { now: at, transitions, alerts: await store.listLiveAlerts() }, 7);
 
     it('saves conversations and deactivates them', async () => {
       await store.upsertConversation(conversation('c1'), NOW);
@@ -223,7 +227,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
       await store.addWatch({ conversationId: 'c2', domain: 'eu.contoso.com', createdAt: NOW });
       await store.addWatch({ conversationId: 'c3', domain: 'contoso.com', createdAt: NOW });
-      await store.applyAlertTransitions([open(['contoso.com', 'eu.contoso.com'])], NOW);
+      await apply([open(['contoso.com', 'eu.contoso.com'])], NOW);
       const [alert] = await store.listLiveAlerts([IDP]);
       expect(alert).toMatchObject({
         severity: 'warning',
@@ -237,25 +241,66 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       ]);
     });
 
-    it('enforces one live alert per (IdP, certificate, rule) in the database', async () => {
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
-      await expect(store.applyAlertTransitions([open(['contoso.com'])], NOW)).rejects.toMatchObject(
-        {
-          message: expect.stringMatching(/unique|duplicate/i),
-        },
+    it('lists the audience: active conversations, what each watches, and its own lead', async () => {
+      await store.upsertConversation({ ...conversation('c1'), leadDays: 14 }, NOW);
+      await store.upsertConversation(conversation('c2'), NOW);
+      await store.upsertConversation(conversation('gone', false), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c1', domain: 'exchange', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c2', domain: 'contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'gone', domain: 'contoso.com', createdAt: NOW });
+      expect(await store.listAudience()).toEqual([
+        { conversationId: 'c1', watches: ['contoso.com', 'exchange'].sort(), leadDays: 14 },
+        { conversationId: 'c2', watches: ['contoso.com'] },
+      ]);
+    });
+
+    it('writes exactly the deliveries it is told, and knows where each alert was posted', async () => {
+      for (const id of ['c1', 'c2']) await store.upsertConversation(conversation(id), NOW);
+      await store.applyAlertTransitions(
+        [{ ...open(['contoso.com']), deliveries: [{ conversationId: 'c2', kind: 'post' }] }],
+        NOW,
       );
+      const [alert] = await store.listLiveAlerts();
+      expect(
+        (await store.pendingDeliveries(NOW, 10)).map((d) => [d.conversationId, d.kind]),
+      ).toEqual([['c2', 'post']]);
+      expect(await store.postedTo([alert!.id, 'other'])).toEqual({ [alert!.id]: ['c2'] });
+      await store.applyAlertTransitions(
+        [
+          {
+            kind: 'post',
+            alertId: alert!.id,
+            deliveries: [{ conversationId: 'c1', kind: 'post' }],
+          },
+        ],
+        later(1),
+      );
+      expect((await store.postedTo([alert!.id]))[alert!.id]?.sort()).toEqual(['c1', 'c2']);
+      const failed = (await store.pendingDeliveries(later(1), 10)).find(
+        (d) => d.conversationId === 'c1',
+      )!;
+      await store.markDeliveryFailed(failed.id, 'HTTP 403', undefined);
+      expect(await store.postedTo([alert!.id])).toEqual({ [alert!.id]: ['c2'] });
+    });
+
+    it('enforces one live alert per (IdP, certificate, rule) in the database', async () => {
+      await apply([open(['contoso.com'])], NOW);
+      await expect(apply([open(['contoso.com'])], NOW)).rejects.toMatchObject({
+        message: expect.stringMatching(/unique|duplicate/i),
+      });
       expect(await store.listLiveAlerts()).toHaveLength(1);
     });
 
     it('updates posted cards and replies when an alert rises, escalates and resolves', async () => {
       await store.upsertConversation(conversation('c1'), NOW);
       await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await apply([open(['contoso.com'])], NOW);
       const [post] = await store.pendingDeliveries(NOW, 10);
       await store.markDelivered(post!.id, 'activity-9', NOW);
       const id = (await store.listLiveAlerts())[0]!.id;
       expect(await store.postedActivityId(id, 'c1')).toBe('activity-9');
-      await store.applyAlertTransitions(
+      await apply(
         [
           {
             kind: 'raise',
@@ -278,8 +323,8 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         message: 'now critical',
         lastNotifiedAt: later(1),
       });
-      await store.applyAlertTransitions([{ kind: 'escalate', alertId: id }], later(2));
-      await store.applyAlertTransitions([{ kind: 'resolve', alertId: id }], later(3));
+      await apply([{ kind: 'escalate', alertId: id }], later(2));
+      await apply([{ kind: 'resolve', alertId: id }], later(3));
       expect((await store.pendingDeliveries(later(3), 10)).map((d) => d.kind)).toEqual([
         'update',
         'reply',
@@ -293,7 +338,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
     it('acknowledges once, everywhere, and refuses resolved or unknown alerts', async () => {
       await store.upsertConversation(conversation('c1'), NOW);
       await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
-      await store.applyAlertTransitions([open(['contoso.com'], 'critical')], NOW);
+      await apply([open(['contoso.com'], 'critical')], NOW);
       const id = (await store.listLiveAlerts())[0]!.id;
       expect(
         await store.acknowledgeAlert(id, { name: 'Ada', aadObjectId: 'aad-1' }, later(5)),
@@ -308,13 +353,13 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         acknowledgedAt: later(5),
       });
       expect(await store.acknowledgeAlert('nope', { name: 'Ada' }, NOW)).toBe('unknown');
-      await store.applyAlertTransitions([{ kind: 'resolve', alertId: id }], later(7));
+      await apply([{ kind: 'resolve', alertId: id }], later(7));
       expect(await store.acknowledgeAlert(id, { name: 'Ada' }, later(8))).toBe('resolved');
       expect(await store.snoozeAlert(id, 'Ada', later(60 * 24), later(8))).toBe('resolved');
     });
 
     it('snoozes an alert until a time and audits it', async () => {
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await apply([open(['contoso.com'])], NOW);
       const id = (await store.listLiveAlerts())[0]!.id;
       expect(await store.snoozeAlert(id, 'Ada', later(60 * 24), NOW)).toBe('snoozed');
       expect(await store.getAlert(id)).toMatchObject({
@@ -327,7 +372,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
     it('retries a failed delivery later and gives up when told to', async () => {
       await store.upsertConversation(conversation('c1'), NOW);
       await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await apply([open(['contoso.com'])], NOW);
       const [d] = await store.pendingDeliveries(NOW, 10);
       await store.markDeliveryFailed(d!.id, 'HTTP 429', later(1));
       expect(await store.pendingDeliveries(NOW, 10)).toEqual([]);
@@ -369,11 +414,11 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
     });
 
     it('posts a live alert to a conversation that starts watching later (catch-up), once', async () => {
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await apply([open(['contoso.com'])], NOW);
       await store.upsertConversation(conversation('late'), NOW);
       await store.addWatch({ conversationId: 'late', domain: 'contoso.com', createdAt: NOW });
-      expect(await store.catchUpPosts(later(60), { defaultLeadDays: 7 })).toBe(1);
-      expect(await store.catchUpPosts(later(120), { defaultLeadDays: 7 })).toBe(0);
+      expect(await apply([], later(60))).toBe(1);
+      expect(await apply([], later(120))).toBe(0);
       expect(
         (await store.pendingDeliveries(later(120), 10)).map((d) => [d.conversationId, d.kind]),
       ).toEqual([['late', 'post']]);
@@ -391,12 +436,12 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         key: alertKey(IDP, 'AB', 'AUTO_ROLLOVER_OFF'),
         expiresAt: expires.toISOString(),
       };
-      await store.applyAlertTransitions([manual], NOW, { defaultLeadDays: 7 });
+      await apply([manual], NOW);
       expect((await store.pendingDeliveries(NOW, 10)).map((d) => d.conversationId)).toEqual([
         'long',
       ]);
       const threeDaysLater = new Date(NOW.getTime() + 3 * 86_400_000); // d = 42 ≤ 35 + 7
-      expect(await store.catchUpPosts(threeDaysLater, { defaultLeadDays: 7 })).toBe(1);
+      expect(await apply([], threeDaysLater)).toBe(1);
       expect(
         (await store.pendingDeliveries(threeDaysLater, 10)).map((d) => d.conversationId),
       ).toEqual(['long', 'default']);
@@ -407,7 +452,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         await store.upsertConversation(conversation(id), NOW);
         await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: NOW });
       }
-      await store.applyAlertTransitions([open(['contoso.com'])], NOW);
+      await apply([open(['contoso.com'])], NOW);
       const [first, second] = await Promise.all([
         store.claimDeliveries(NOW, 10),
         store.claimDeliveries(NOW, 10),

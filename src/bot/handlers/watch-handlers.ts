@@ -5,6 +5,7 @@ import type { Assessment } from '../../engine/types';
 import type { ConversationRecord } from '../../store/store';
 import { footer, type BotContext } from '../bot-context';
 import { tenantOf } from '../tenant-policy';
+import { ENTRA_POLL_DAYS } from '../../engine/entra-poll';
 import {
   assessmentKey,
   displayName,
@@ -95,7 +96,7 @@ export async function watchDomain(
     ctx.templates,
     `${result === 'added' ? 'Watching' : 'Still watching'} ${target.domain}`,
     [
-      `This conversation gets an alert before ${target.domain}'s token-signing certificate breaks sign-in: warnings before the 35-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
+      `This conversation gets an alert before ${target.domain}'s token-signing certificate breaks sign-in: warnings before the ${ENTRA_POLL_DAYS}-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
       metadataUrl ? `Metadata: ${metadataUrl}` : 'The identity provider is found by discovery.',
       'Type watchlist to see what is watched, unwatch <domain> to stop.',
     ],
@@ -231,7 +232,7 @@ export async function setAutoRollover(
     [
       value
         ? 'AD FS renews the token-signing certificate itself; fedtrust watches that Entra picks up the successor.'
-        : 'Renewal is manual: fedtrust warns before the 35-day deadline.',
+        : `Renewal is manual: fedtrust warns before the ${ENTRA_POLL_DAYS}-day deadline.`,
     ],
     'good',
   );
@@ -264,7 +265,7 @@ export async function handleSetOncall(
   );
 }
 
-/** `set lead <days>`: this conversation's warnings for manual renewals start that many days before 35. */
+/** `set lead <days>`: this conversation's warnings for manual renewals start that many days before Entra's first poll. */
 export async function handleSetLead(
   ctx: BotContext,
   turn: TurnContext,
@@ -287,7 +288,7 @@ export async function handleSetLead(
       ctx.templates,
       `Lead set to ${days} days here`,
       [
-        `Certificates renewed by hand (auto-rollover off, or a third-party IdP) are flagged in this conversation ${35 + days} days before they expire; Entra's 35-day deadline and the critical alerts do not change.`,
+        `Certificates renewed by hand (auto-rollover off, or a third-party IdP) are flagged in this conversation ${ENTRA_POLL_DAYS + days} days before they expire; Entra's ${ENTRA_POLL_DAYS}-day deadline and the critical alerts do not change.`,
       ],
       'good',
     ),

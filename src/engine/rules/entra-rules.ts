@@ -4,6 +4,7 @@ import type { EntraFederation } from '../entra-federation';
 import { certLabel, day } from '../finding-helpers';
 import { pushCertificateCommand, RUNBOOKS } from '../remedies';
 import type { Finding } from '../types';
+import { ENTRA_POLL_DAYS } from '../entra-poll';
 
 const FINE_RESULTS = new Set(['success', 'nonewcertificatefound']);
 
@@ -99,7 +100,8 @@ export function entraUpdateFailed(ctx: RuleContext): Finding[] {
     const cycleStart = addDays(signer.cert.notAfter, -36);
     const currentCycle = status.lastRun !== undefined && status.lastRun >= cycleStart;
     const d = daysLeft(signer.cert, ctx.now);
-    if (currentCycle || (d > 35 && d <= 35 + ctx.input.leadDays)) severity = 'warning';
+    if (currentCycle || (d > ENTRA_POLL_DAYS && d <= ENTRA_POLL_DAYS + ctx.input.leadDays))
+      severity = 'warning';
   }
   const when = status.lastRun ? ` on ${day(status.lastRun)}` : '';
   return [

@@ -3,6 +3,7 @@ import type { RuleContext } from '../context';
 import { certLabel, day, maxSeverity, severityAt } from '../finding-helpers';
 import { GENERATE_ADFS_CERT, pushCertificateCommand, RUNBOOKS } from '../remedies';
 import type { Finding, Severity } from '../types';
+import { ENTRA_POLL_DAYS } from '../entra-poll';
 
 /** Rule 1: the signer is in neither Entra slot — sign-in is failing now. */
 export function signerNotInEntra(ctx: RuleContext): Finding[] {
@@ -105,7 +106,7 @@ export function manualRenewal(ctx: RuleContext): Finding[] {
   if (!signer || d === undefined || !manual || ctx.successorHeld) return [];
   const lead = ctx.input.leadDays;
   const byDeadline: Severity | undefined =
-    d <= 35 ? 'critical' : d <= 35 + lead ? 'warning' : undefined;
+    d <= ENTRA_POLL_DAYS ? 'critical' : d <= ENTRA_POLL_DAYS + lead ? 'warning' : undefined;
   if (successor && !ctx.adfsShaped) {
     return [
       {
@@ -129,7 +130,7 @@ export function manualRenewal(ctx: RuleContext): Finding[] {
     {
       code: adfsOff ? 'AUTO_ROLLOVER_OFF' : 'MANUAL_RENEWAL_REQUIRED',
       severity: byDeadline,
-      message: `${adfsOff ? 'Auto-rollover is off' : 'This IdP is renewed by hand'}: ${certLabel(signer.cert)} expires in ${d} days (${day(signer.cert.notAfter)}) and Entra holds no successor; Entra's own polling starts 35 days before expiry.`,
+      message: `${adfsOff ? 'Auto-rollover is off' : 'This IdP is renewed by hand'}: ${certLabel(signer.cert)} expires in ${d} days (${day(signer.cert.notAfter)}) and Entra holds no successor; Entra's own polling starts ${ENTRA_POLL_DAYS} days before expiry.`,
       remedy,
       runbook: RUNBOOKS.renew,
       thumbprint: signer.cert.thumbprintSha1,
