@@ -16,8 +16,7 @@ import type { Assessment } from './engine/types';
 import { AppError, isAppError } from './errors';
 import { SafeFetcher } from './sources/safe-fetcher';
 import { runSweep } from './alerts/sweep';
-import { createAdapter, createNotifier } from './bot/proactive';
-import { CardTemplates } from './cards/card-templates';
+import { composeServices } from './compose';
 import { createLogger } from './logger';
 import { describeDatabaseUrl, openStore } from './store/open-store';
 import type { Store } from './store/store';
@@ -250,26 +249,14 @@ async function runMaintenance(
       out(`fedtrust: the store at ${describeDatabaseUrl(settings.DATABASE_URL)} is up to date`);
       return 0;
     }
-    const logger = createLogger(settings.LOG_LEVEL ?? 'warn', 2);
-    const clock = () => new Date();
-    const checks = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`, store);
-    const result = await runSweep({
-      store,
-      checks,
-      clock,
-      logger,
-      escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
-    });
-    const notifier = createNotifier({
-      adapter: createAdapter(settings),
+    const services = composeServices({
       settings,
       store,
-      templates: new CardTemplates(),
-      clock,
-      logger,
+      logger: createLogger(settings.LOG_LEVEL ?? 'warn', 2),
       version: VERSION,
     });
-    const delivered = await notifier.deliverPending(1000);
+    const result = await runSweep(services.sweep);
+    const delivered = await services.notifier.deliverPending(1000);
     const counts = result.results.reduce<Record<string, number>>(
       (c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }),
       {},

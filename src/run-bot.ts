@@ -3,7 +3,6 @@ import { startJobSchedule, type JobTiming } from './alerts/job-schedule';
 import { startScheduler } from './alerts/scheduler';
 import { runSweep } from './alerts/sweep';
 import { createBotApp } from './bot/create-bot-app';
-import { createCheckDependencies } from './checks/check-services';
 import type { Settings } from './config';
 import { start } from './server';
 import { jobsSchemaFor, openStore, parseDatabaseUrl } from './store/open-store';
@@ -15,8 +14,9 @@ export interface RunningBot {
 }
 
 /**
- * Wires and starts one bot process (DESIGN §5): store → sources → bot → server, and the schedule —
- * this process's own cron on SQLite, pg-boss shared with the other replicas on PostgreSQL.
+ * Starts one bot process (DESIGN §5): the store, the composed services and the bot (src/compose.ts,
+ * src/bot/create-bot-app.ts), the HTTP server, and the schedule — this process's own cron on SQLite,
+ * pg-boss shared with the other replicas on PostgreSQL.
  */
 export async function runBot(
   settings: Settings,
@@ -24,16 +24,9 @@ export async function runBot(
   options: { version: string; jobTiming?: Partial<JobTiming> },
 ): Promise<RunningBot> {
   const store = await openStore(settings.DATABASE_URL);
-  const checks = createCheckDependencies(settings, `fedtrust-bot/${options.version}`, store);
-  const app = createBotApp({ settings, logger, checks, store, version: options.version });
+  const app = createBotApp({ settings, logger, store, version: options.version });
+  const { sweep } = app.services;
   const location = parseDatabaseUrl(settings.DATABASE_URL);
-  const sweep = {
-    store,
-    checks,
-    clock: () => new Date(),
-    logger,
-    escalateAfterHours: settings.ESCALATE_AFTER_HOURS,
-  };
   const deliver = () => app.notifier.deliverPending();
   const jobs =
     location.kind === 'postgres'
@@ -43,7 +36,6 @@ export async function runBot(
           schema: jobsSchemaFor(location),
           cron: settings.SWEEP_CRON,
           deliver,
-          onChecked: (status) => app.metrics.countCheck(status),
           timing: options.jobTiming,
         })
       : undefined;
@@ -52,10 +44,7 @@ export async function runBot(
       ? undefined
       : {
           cron: settings.SWEEP_CRON,
-          run: () =>
-            runSweep(sweep).then((result) =>
-              result.results.forEach((a) => app.metrics.countCheck(a.status)),
-            ),
+          run: () => runSweep(sweep),
         },
     deliver,
     logger,

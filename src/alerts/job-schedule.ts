@@ -2,7 +2,6 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { CheckDependencies } from '../checks/check-domain';
 import { isAppError } from '../errors';
-import type { Status } from '../engine/types';
 import type { Store } from '../store/store';
 import { withSweepLease } from './sweep';
 import { planSweep } from './sweep-planning';
@@ -47,8 +46,6 @@ export interface JobScheduleOptions {
   deliver: () => Promise<unknown>;
   /** Target jobs this replica works on at once. */
   concurrency?: number;
-  /** Counts each sweep check for /metrics. */
-  onChecked?: (status: Status) => void;
   timing?: Partial<JobTiming>;
 }
 
@@ -172,8 +169,7 @@ export async function startJobSchedule(options: JobScheduleOptions): Promise<Job
   // a job that fails goes back for a retry on its own, the others complete.
   const sweepJob = async (job: PgBoss.Job<TargetJob>): Promise<void> => {
     const { runId, target } = job.data;
-    const results = await sweepTarget({ store, clock }, options.checks, target);
-    for (const r of results) options.onChecked?.(r.assessment.status);
+    await sweepTarget({ store, clock }, options.checks, target);
     const { done, total } = await store.completeSweepTarget(runId, targetKey(target), clock());
     if (done >= total)
       await boss.send(QUEUES.finish, { runId } satisfies FinishJob, { singletonKey: runId });

@@ -4,7 +4,6 @@ import type { CardTemplates } from '../cards/card-templates';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Settings } from '../config';
 import type { Store } from '../store/store';
-import type { Status } from '../engine/types';
 import type { BackgroundWork } from './background-work';
 
 /** Runs logic in a conversation outside the current turn (proactive), e.g. to update a card later. */
@@ -13,7 +12,7 @@ export type ContinueConversation = (
   logic: (context: TurnContext) => Promise<void>,
 ) => Promise<void>;
 
-/** Everything the bot's handlers use; composed in src/index.ts. */
+/** Everything the bot's handlers use; composed in src/bot/create-bot-app.ts from src/compose.ts. */
 export interface BotContext {
   settings: Pick<Settings, 'ALLOWED_TENANT_IDS' | 'localMode' | 'MicrosoftAppTenantId'>;
   checks: CheckDependencies;
@@ -24,8 +23,6 @@ export interface BotContext {
   version: string;
   continueConversation: ContinueConversation;
   background: BackgroundWork;
-  /** Counts an on-demand check for /metrics. */
-  onChecked: (status: Status) => void;
   /** Sends queued deliveries soon (after an acknowledgement, every posted card updates). */
   deliverSoon: () => void;
   /** How long a turn waits for a check before it answers "checking…" and updates later. */

@@ -1,29 +1,18 @@
 import { MessageFactory, type CloudAdapter } from 'botbuilder';
-import type { Logger } from 'pino';
 import type * as restify from 'restify';
-import { CardTemplates } from '../cards/card-templates';
-import { renderMessageCard } from '../cards/other-cards';
-import type { CheckDependencies } from '../checks/check-domain';
 import type { Notifier } from '../alerts/notifier';
-import type { Store } from '../store/store';
-import { continueAndRethrow } from './continue-and-rethrow';
-import { createAdapter, createNotifier } from './proactive';
-import type { BotContext } from './bot-context';
-import { Metrics } from '../metrics';
-import type { Settings } from '../config';
+import { renderMessageCard } from '../cards/other-cards';
+import { composeServices, type ServiceOptions, type Services } from '../compose';
+import type { Metrics } from '../metrics';
 import { makeServer } from '../server';
 import { BackgroundWork } from './background-work';
+import type { BotContext } from './bot-context';
+import { continueAndRethrow } from './continue-and-rethrow';
 import { FedtrustBot } from './fedtrust-bot';
-import { attachment } from './handlers/check-handler';
+import { attachment } from './reply';
 
-export interface BotAppOptions {
-  settings: Settings;
-  logger: Logger;
-  checks: CheckDependencies;
-  store: Store;
-  version: string;
-  templates?: CardTemplates;
-  clock?: () => Date;
+export interface BotAppOptions extends ServiceOptions {
+  /** How long a turn waits for a check before it answers "checking…" and updates later. */
   fastReplyMs?: number;
 }
 
@@ -33,16 +22,16 @@ export interface BotApp {
   background: BackgroundWork;
   notifier: Notifier;
   metrics: Metrics;
+  services: Services;
 }
 
 /**
- * Wires the Bot Framework adapter (CloudAdapter with the Bot Framework's own settings), the bot and the
- * HTTP server. Keeping botbuilder behind this and src/bot makes a later move to the Agents SDK contained.
+ * The bot on top of the composed services (src/compose.ts): the Teams activity handler and the HTTP
+ * server. Keeping botbuilder behind this and src/bot makes a later move to the Agents SDK contained.
  */
 export function createBotApp(options: BotAppOptions): BotApp {
-  const { settings, logger } = options;
-  const adapter = createAdapter(settings);
-  const templates = options.templates ?? new CardTemplates();
+  const services = composeServices(options);
+  const { adapter, logger, templates, notifier, metrics, settings, store, clock } = services;
   adapter.onTurnError = async (turn, error) => {
     logger.error(
       { err: error, activity: turn.activity.type, conversation: turn.activity.conversation?.id },
@@ -61,42 +50,28 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const background = new BackgroundWork((error) =>
     logger.error({ err: error }, 'background work failed'),
   );
-  const clock = options.clock ?? (() => new Date());
-  const metrics = new Metrics(options.store, clock);
-  const notifier = createNotifier({
-    adapter,
-    settings,
-    store: options.store,
-    templates,
-    clock,
-    logger,
-    version: options.version,
-  });
   const context: BotContext = {
     settings,
-    checks: options.checks,
-    store: options.store,
+    checks: services.checks,
+    store,
     templates,
     clock,
     logger,
-    version: options.version,
+    version: services.version,
     background,
     fastReplyMs: options.fastReplyMs ?? 2500,
-    onChecked: (status) => metrics.countCheck(status),
     deliverSoon: () => background.run(async () => void (await notifier.deliverPending())),
     // A card that cannot be updated later is logged (BackgroundWork), never answered in the chat.
     continueConversation: (reference, logic) =>
       continueAndRethrow(adapter, settings.MicrosoftAppId ?? '', reference, logic),
   };
-  const bot = new FedtrustBot(context);
-
   return {
     server: makeServer({
       adapter,
-      bot,
+      bot: new FedtrustBot(context),
       logger,
-      version: options.version,
-      store: options.store,
+      version: services.version,
+      store,
       metrics,
       metricsToken: settings.METRICS_TOKEN,
       collectorToken: settings.COLLECTOR_TOKEN,
@@ -106,5 +81,6 @@ export function createBotApp(options: BotAppOptions): BotApp {
     adapter,
     background,
     notifier,
+    services,
   };
 }

@@ -11,7 +11,8 @@ import { footer } from './bot-context';
 import { parseCommand } from './command-parser';
 import { handleCardAction, invokeResponse } from './handlers/card-actions';
 import { handleCheckAll } from './handlers/check-all-handler';
-import { attachment, handleCheck } from './handlers/check-handler';
+import { handleCheck } from './handlers/check-handler';
+import { attachment } from './reply';
 import { handleCheckExchange } from './handlers/exchange-handler';
 import {
   handleAlerts,

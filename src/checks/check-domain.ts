@@ -2,7 +2,7 @@ import type { AdfsSnapshot } from '../engine/adfs-snapshot';
 import { assessDomain } from '../engine/assess-domain';
 import type { CertificateHistory, EntraSide, MetadataProblem } from '../engine/assessment-input';
 import type { EntraFederation } from '../engine/entra-federation';
-import type { Assessment } from '../engine/types';
+import type { Assessment, Status } from '../engine/types';
 import { AppError, isAppError } from '../errors';
 import type { GraphDirectory } from '../sources/graph-directory';
 import type { LoadedMetadata, MetadataLoad, MetadataSource } from '../sources/metadata-source';
@@ -20,6 +20,8 @@ export interface CheckDependencies {
   /** MFG_METADATA_URL. */
   mfgMetadataUrl: string;
   leadDays: number;
+  /** Counts every check run, on demand or in a sweep (`fedtrust_checks_total`). */
+  metrics?: { countCheck(status: Status): void };
 }
 
 export interface CheckRequest {
@@ -148,6 +150,7 @@ export async function checkDomainDetailed(
   request: CheckRequest,
 ): Promise<{ assessment: Assessment; entra?: EntraFederation }> {
   const assessment = await runCheck(deps, request);
+  deps.metrics?.countCheck(assessment.result.status);
   return { assessment: assessment.result, entra: assessment.entra };
 }
 

@@ -54,8 +54,10 @@ export async function checkExchange(
       };
     return { assessment, subject: assessment.subject };
   };
+  const results = trusts.length > 0 ? trusts.map(assess) : [assess()];
+  for (const { assessment } of results) deps.metrics?.countCheck(assessment.status);
   return {
-    results: trusts.length > 0 ? trusts.map(assess) : [assess()],
+    results,
     mfgThumbprints: load.ok ? load.metadata.parsed.signingCerts.map((c) => c.thumbprintSha1) : [],
   };
 }

@@ -110,6 +110,17 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(actions).toEqual(['Re-check', 'Watch', 'Runbook', 'Details']);
   });
 
+  it('counts a check asked in Teams in fedtrust_checks_total', async () => {
+    const counted = async () =>
+      (await app.metrics.registry.getSingleMetric('fedtrust_checks_total')?.get())?.values.find(
+        (v) => v.labels.result === 'ok',
+      )?.value ?? 0;
+    const before = await counted();
+    await post(teamsMessage(connector.url, `check fedtrust contoso.com metadata ${metadataUrl()}`));
+    expect(cardTitle(connector.messages()[0])).toBe('contoso.com — OK');
+    expect(await counted()).toBe(before + 1);
+  });
+
   it('strips the @mention in a channel and answers in the thread', async () => {
     await post(
       teamsMessage(connector.url, `check ${'contoso.com'} metadata ${metadataUrl()}`, {

@@ -3,8 +3,7 @@
  * `fedtrust sweep` would. The crash-safety test kills it with SIGKILL and starts it again.
  * Usage: deliver-worker.ts <db path> [clock offset ms]
  */
-import { createAdapter, createNotifier } from '../../src/bot/proactive';
-import { CardTemplates } from '../../src/cards/card-templates';
+import { composeServices } from '../../src/compose';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { openSqliteStore } from '../../src/store/sqlite-store';
@@ -15,11 +14,9 @@ async function main(): Promise<void> {
   // argv[3]: milliseconds to add to the clock, so a test can let a dead worker's claims run out.
   const offset = Number(process.argv[3] ?? 0);
   const clock = () => new Date(Date.now() + offset);
-  const notifier = createNotifier({
-    adapter: createAdapter(settings),
+  const { notifier } = composeServices({
     settings,
     store,
-    templates: new CardTemplates(),
     clock,
     logger: createLogger('silent'),
     version: 'test',

@@ -5,7 +5,7 @@ import { checkDomain } from '../../checks/check-domain';
 import type { Assessment } from '../../engine/types';
 import { isAppError } from '../../errors';
 import { footer, type BotContext } from '../bot-context';
-import { attachment } from './check-handler';
+import { attachment } from '../reply';
 
 const CONCURRENCY = 4;
 const PROGRESS_EVERY_MS = 1500;

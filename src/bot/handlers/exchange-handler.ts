@@ -5,7 +5,8 @@ import { renderMessageCard } from '../../cards/other-cards';
 import { checkExchange } from '../../checks/check-exchange';
 import { mfgHistoryKey } from '../../engine/subject';
 import { footer, type BotContext } from '../bot-context';
-import { attachment, checkingCard, replyWhenReady } from './check-handler';
+import { checkingCard } from './check-handler';
+import { attachment, replyWhenReady } from '../reply';
 
 const NO_SNAPSHOT_HINT =
   'No Exchange trust snapshot has been received yet: install the collector (collector/README.md) on an Exchange server so fedtrust can compare the trust with these certificates.';
@@ -26,10 +27,9 @@ export async function exchangeCards(
       organization,
       firstSeen: history.firstSeen,
     });
-    const cards = check.results.map(({ assessment }) => {
-      ctx.onChecked(assessment.status);
-      return renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) });
-    });
+    const cards = check.results.map(({ assessment }) =>
+      renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) }),
+    );
     if (check.results.every((r) => r.subject.organization === undefined)) {
       // Only a named organisation can be missing while others sent their trust: say which did.
       const known = organization ? await ctx.checks.snapshots?.organizations() : undefined;

@@ -15,7 +15,7 @@ import {
   watchKey,
   type WatchTarget,
 } from '../../engine/subject';
-import { attachment } from './check-handler';
+import { attachment } from '../reply';
 
 /** Who did it, for the audit log and the card ("acknowledged by …"). */
 export function actorOf(turn: TurnContext): { name: string; aadObjectId?: string } {

@@ -1,0 +1,89 @@
+import { CardFactory, MessageFactory, TurnContext, type Attachment } from 'botbuilder';
+import type { AdaptiveCard } from '../cards/card-templates';
+import type { BotContext } from './bot-context';
+
+type ReplyContext = Pick<BotContext, 'fastReplyMs' | 'background' | 'continueConversation'>;
+
+/** An Adaptive Card as a message attachment. */
+export function attachment(card: AdaptiveCard): Attachment {
+  return CardFactory.adaptiveCard(card);
+}
+
+/** Sends a card as a new message in the turn's conversation; returns its activity id. */
+export async function sendCard(turn: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
+  return (await turn.sendActivity(MessageFactory.attachment(attachment(card))))?.id;
+}
+
+/** `work`'s value if it settles within `ms` (its error if it fails first); the timer never outlives it. */
+function settleWithin<T>(work: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Replaces the card `activityId` in the turn's conversation with `work`'s card once it is ready,
+ * outside the turn (tracked background work: a failure is logged, never posted in the chat).
+ */
+export function updateWhenReady(
+  ctx: ReplyContext,
+  turn: TurnContext,
+  activityId: string | undefined,
+  work: Promise<AdaptiveCard>,
+): void {
+  const reference = TurnContext.getConversationReference(turn.activity);
+  ctx.background.run(async () => {
+    const card = await work;
+    await ctx.continueConversation(reference, async (later) => {
+      await later.updateActivity({
+        id: activityId,
+        type: 'message',
+        attachments: [attachment(card)],
+      });
+    });
+  });
+}
+
+/**
+ * Answers with the card when the work is fast; otherwise posts `placeholder` at once and replaces it in
+ * place when the work is done (so the turn answers Teams within its time limit).
+ */
+export async function replyWhenReady(
+  ctx: ReplyContext,
+  turn: TurnContext,
+  work: Promise<AdaptiveCard>,
+  placeholder: AdaptiveCard,
+): Promise<void> {
+  const fast = await settleWithin(work, ctx.fastReplyMs);
+  if (fast) {
+    await sendCard(turn, fast.value);
+    return;
+  }
+  updateWhenReady(ctx, turn, await sendCard(turn, placeholder), work);
+}
+
+/**
+ * A card action's answer (the invoke response replaces the card the button was on): the card when the
+ * work is fast; otherwise `placeholder` now, and the pressed card replaced in place when done.
+ */
+export async function answerWhenReady(
+  ctx: ReplyContext,
+  turn: TurnContext,
+  work: Promise<AdaptiveCard>,
+  placeholder: AdaptiveCard,
+): Promise<AdaptiveCard> {
+  const fast = await settleWithin(work, ctx.fastReplyMs);
+  if (fast) return fast.value;
+  updateWhenReady(ctx, turn, turn.activity.replyToId, work);
+  return placeholder;
+}
