@@ -17,6 +17,7 @@ import { AppError, isAppError } from './errors';
 import { SafeFetcher } from './sources/safe-fetcher';
 import { runSweep } from './alerts/sweep';
 import { composeServices } from './compose';
+import { runPool } from './pool';
 import { createLogger } from './logger';
 import { describeDatabaseUrl, openStore } from './store/open-store';
 import type { Store } from './store/store';
@@ -164,23 +165,6 @@ function planChecks(
     }
     return request;
   });
-}
-
-async function runPool<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 interface Io {

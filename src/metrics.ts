@@ -1,6 +1,12 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Status } from './engine/types';
-import type { Store } from './store/store';
+import type { AlertStore, AssessmentStore, DeliveryOutbox, SnapshotStore } from './store/store';
+
+/** What /metrics reads from the store at scrape time. */
+export type MetricsStore = Pick<AssessmentStore, 'listAssessments'> &
+  Pick<AlertStore, 'listLiveAlerts'> &
+  Pick<DeliveryOutbox, 'countPendingDeliveries'> &
+  Pick<SnapshotStore, 'listSnapshots'>;
 
 const STATUS_VALUE: Record<Status, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
@@ -13,7 +19,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly checks: Counter<'result'>;
 
-  constructor(store: Store, clock: () => Date = () => new Date()) {
+  constructor(store: MetricsStore, clock: () => Date) {
     collectDefaultMetrics({ register: this.registry });
     this.checks = new Counter({
       name: 'fedtrust_checks_total',

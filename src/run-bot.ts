@@ -32,6 +32,7 @@ export async function runBot(
     location.kind === 'postgres'
       ? await startJobSchedule({
           ...sweep,
+          store,
           connectionString: location.url,
           schema: jobsSchemaFor(location),
           cron: settings.SWEEP_CRON,

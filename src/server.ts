@@ -4,7 +4,7 @@ import * as restify from 'restify';
 import { bearerMatches } from './http/bearer';
 import { registerCollectorRoute } from './http/collector-route';
 import type { Metrics } from './metrics';
-import type { Store } from './store/store';
+import type { SnapshotStore, Store } from './store/store';
 import { PAGES } from './pages/pages';
 
 export interface ServerOptions {
@@ -12,7 +12,7 @@ export interface ServerOptions {
   bot: ActivityHandler;
   logger: Logger;
   version: string;
-  store: Store;
+  store: Pick<Store, 'ping'> & Pick<SnapshotStore, 'saveSnapshot'>;
   metrics: Metrics;
   /** Bearer token required by /metrics (METRICS_TOKEN); none = open. */
   metricsToken?: string;

@@ -2,7 +2,8 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { CheckDependencies } from '../checks/check-domain';
 import { isAppError } from '../errors';
-import type { Store } from '../store/store';
+import type { SweepRunStore } from '../store/store';
+import type { SweepStore } from './sweep';
 import { withSweepLease } from './sweep';
 import { planSweep } from './sweep-planning';
 import { listTargets, storedResults, sweepTarget, targetKey, type Target } from './sweep-targets';
@@ -37,7 +38,7 @@ export interface JobScheduleOptions {
   /** pg-boss's own schema. */
   schema: string;
   cron: string;
-  store: Store;
+  store: SweepStore & SweepRunStore;
   checks: CheckDependencies;
   clock: () => Date;
   logger: Logger;

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import type { AdaptiveCard } from '../cards/card-templates';
 import type { AlertCardState } from '../cards/alert-card';
-import type { ConversationRecord, DeliveryRecord, NoticeDelivery, Store } from '../store/store';
+import type {
+  AlertStore,
+  ConversationRecord,
+  ConversationStore,
+  DeliveryOutbox,
+  DeliveryRecord,
+  NoticeDelivery,
+  NoticeOutbox,
+} from '../store/store';
 
 /** Sends to Teams; implemented over the Bot Framework in src/bot (a port, so alerts stay botbuilder-free). */
 export interface AlertSender {
@@ -51,7 +59,7 @@ export function retryDelayMs(
 }
 
 export interface NotifierDependencies {
-  store: Store;
+  store: DeliveryOutbox & NoticeOutbox & ConversationStore & Pick<AlertStore, 'getAlert'>;
   sender: AlertSender;
   renderCard: (alert: AlertCardState) => AdaptiveCard;
   renderNotice: (title: string, lines: string[]) => AdaptiveCard;

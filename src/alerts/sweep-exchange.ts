@@ -10,7 +10,7 @@ import {
   type WatchTarget,
 } from '../engine/subject';
 import type { Assessment } from '../engine/types';
-import type { Store, StoredAssessment } from '../store/store';
+import type { AssessmentStore, StoredAssessment } from '../store/store';
 
 export interface SweptTarget {
   assessment: Assessment;
@@ -28,7 +28,7 @@ const MFG_ALONE: MfgSubject = { kind: 'mfg' };
  * Each organisation's trust is its own alert source ({@link mfgIdpKey}), listed under `exchange`.
  */
 export async function sweepExchange(
-  store: Store,
+  store: AssessmentStore,
   checks: CheckDependencies,
   clock: () => Date,
 ): Promise<SweptTarget[]> {
@@ -93,7 +93,7 @@ export function retiredMfgOnly(summary: Assessment, mfgMetadataUrl: string): Swe
 
 /** What the last sweep stored for `watch exchange`, as the shared sweep's planning reads it back. */
 export async function storedExchangeResults(
-  store: Store,
+  store: Pick<AssessmentStore, 'listAssessments' | 'getAssessment'>,
   mfgMetadataUrl: string,
 ): Promise<SweptTarget[]> {
   const organizations = (await store.listAssessments()).flatMap((a) => {

@@ -7,11 +7,16 @@ import {
 } from '../engine/alert-plan';
 import { watchKey } from '../engine/subject';
 import type { Assessment } from '../engine/types';
-import type { Store } from '../store/store';
+import type { AlertStore, AssessmentStore, NoticeOutbox } from '../store/store';
+
+/** What planning reads and writes: certificate history, alerts and their deliveries, notices. */
+export type PlanningStore = Pick<AssessmentStore, 'certificateHistory' | 'recordCertificates'> &
+  AlertStore &
+  Pick<NoticeOutbox, 'queueNotice'>;
 import type { SweptTarget } from './sweep-exchange';
 
 export interface PlanningDependencies {
-  store: Store;
+  store: PlanningStore;
   clock: () => Date;
   escalateAfterHours: number;
   /** ALERT_LEAD_DAYS. */
@@ -109,7 +114,7 @@ export async function planSweep(
  * Returns the number of deliveries queued.
  */
 export async function queueAlertChanges(
-  store: Store,
+  store: Pick<AlertStore, 'listAudience' | 'postedTo' | 'applyAlertTransitions'>,
   plan: { now: Date; transitions: AlertTransition[]; alerts: AlertRecord[] },
   defaultLeadDays: number,
 ): Promise<number> {

@@ -11,11 +11,16 @@ import {
 } from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
-import type { Store, WatchRecord } from '../store/store';
+import type { AssessmentStore, ConversationStore, WatchRecord, WatchStore } from '../store/store';
+
+/** What checking targets reads and writes: the watches, each one's lead, and assessments. */
+export type TargetStore = Pick<WatchStore, 'listActiveWatches' | 'getAutoRollover'> &
+  Pick<ConversationStore, 'getConversation'> &
+  AssessmentStore;
 import { storedExchangeResults, sweepExchange, type SweptTarget } from './sweep-exchange';
 
 export interface TargetDependencies {
-  store: Store;
+  store: TargetStore;
   clock: () => Date;
 }
 
@@ -53,7 +58,7 @@ export interface Target {
  * the alert planner then posts to each conversation when its own lead opens).
  */
 async function targets(
-  store: Store,
+  store: Pick<ConversationStore, 'getConversation'>,
   watches: WatchRecord[],
   defaultLeadDays: number,
 ): Promise<Target[]> {
@@ -75,7 +80,7 @@ async function targets(
 }
 
 /** Every target of a sweep now: the active watches, each (domain, URL) once, with the longest lead. */
-export async function listTargets(store: Store, defaultLeadDays: number): Promise<Target[]> {
+export async function listTargets(store: TargetStore, defaultLeadDays: number): Promise<Target[]> {
   return targets(store, await store.listActiveWatches(), defaultLeadDays);
 }
 
@@ -101,7 +106,7 @@ export async function sweepTarget(
  * target's job is done (possibly on other replicas).
  */
 export async function storedResults(
-  store: Store,
+  store: AssessmentStore,
   work: Target[],
   mfgMetadataUrl: string,
 ): Promise<SweptTarget[]> {

@@ -3,8 +3,13 @@ import type { Logger } from 'pino';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Assessment } from '../engine/types';
 import { AppError } from '../errors';
-import type { Store } from '../store/store';
-import type { SweptTarget } from './sweep-exchange';
+import { runPool } from '../pool';
+import type { LeaseStore } from '../store/store';
+import type { PlanningStore } from './sweep-planning';
+import type { TargetStore } from './sweep-targets';
+
+/** What a sweep reads and writes: its targets' facts and assessments, alerts, notices, the lease. */
+export type SweepStore = TargetStore & PlanningStore & LeaseStore;
 import { planSweep } from './sweep-planning';
 import { listTargets, oncePerUrl, sweepTarget } from './sweep-targets';
 
@@ -14,7 +19,7 @@ export const SWEEP_LEASE_MS = 60_000;
 const CONCURRENCY = 4;
 
 export interface SweepDependencies {
-  store: Store;
+  store: SweepStore;
   checks: CheckDependencies;
   clock: () => Date;
   logger: Logger;
@@ -33,7 +38,7 @@ export interface SweepResult {
  * transitions ever overlap, in this process or another. Throws SWEEP_BUSY when another holds it.
  */
 export async function withSweepLease<T>(
-  store: Store,
+  store: LeaseStore,
   clock: () => Date,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -69,16 +74,9 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       metadata: oncePerUrl(deps.checks.metadata),
     };
     const work = await listTargets(deps.store, deps.checks.leadDays);
-    const perTarget = new Array<SweptTarget[]>(work.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < work.length) {
-        const index = next++;
-        perTarget[index] = await sweepTarget(deps, checks, work[index]!);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
-    const results = perTarget.flat();
+    const results = (
+      await runPool(work, CONCURRENCY, (target) => sweepTarget(deps, checks, target))
+    ).flat();
     const planned = await planSweep({ ...deps, defaultLeadDays: deps.checks.leadDays }, results);
     deps.logger.info({ domains: work.length, transitions: planned.transitions }, 'sweep done');
     return { domains: work.length, results: results.map((r) => r.assessment), ...planned };

@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import type { CardTemplates } from '../cards/card-templates';
 import type { CheckDependencies } from '../checks/check-domain';
 import type { Settings } from '../config';
-import type { Store } from '../store/store';
+import type {
+  AlertStore,
+  AssessmentStore,
+  AuditLog,
+  ConversationStore,
+  WatchStore,
+} from '../store/store';
 import type { BackgroundWork } from './background-work';
 
 /** Runs logic in a conversation outside the current turn (proactive), e.g. to update a card later. */
@@ -16,7 +22,7 @@ export type ContinueConversation = (
 export interface BotContext {
   settings: Pick<Settings, 'ALLOWED_TENANT_IDS' | 'localMode' | 'MicrosoftAppTenantId'>;
   checks: CheckDependencies;
-  store: Store;
+  store: ConversationStore & WatchStore & AssessmentStore & AlertStore & AuditLog;
   templates: CardTemplates;
   clock: () => Date;
   logger: Logger;

@@ -1,5 +1,4 @@
 import {
-  MessageFactory,
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -12,18 +11,21 @@ import { parseCommand } from './command-parser';
 import { handleCardAction, invokeResponse } from './handlers/card-actions';
 import { handleCheckAll } from './handlers/check-all-handler';
 import { handleCheck } from './handlers/check-handler';
-import { attachment } from './reply';
+import { sendCard } from './reply';
 import { handleCheckExchange } from './handlers/exchange-handler';
 import {
-  handleAlerts,
+  handleSetAutoRollover,
   handleSetLead,
   handleSetOncall,
+} from './handlers/settings-commands';
+import {
+  handleAlerts,
   handleUnwatch,
   handleWatch,
   handleWatchlist,
-  rememberConversation,
-  setAutoRollover,
-} from './handlers/watch-handlers';
+} from './handlers/watch-commands';
+import { rememberConversation } from '../use-cases/conversation-settings';
+import { seenConversation } from './turn-facts';
 import { isTenantAllowed, tenantOf } from './tenant-policy';
 
 const REFUSAL = 'This fedtrust bot is not available to your organization.';
@@ -41,12 +43,13 @@ export class FedtrustBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (turn, next) => {
       const botAdded = turn.activity.membersAdded?.some((m) => m.id === turn.activity.recipient.id);
-      if (botAdded && this.allowed(turn)) await rememberConversation(this.ctx, turn);
-      if (botAdded && this.allowed(turn))
-        await this.reply(
+      if (botAdded && this.allowed(turn)) {
+        await this.remember(turn);
+        await sendCard(
           turn,
           renderHelpCard(this.ctx.templates, footer(this.ctx, this.ctx.clock())),
         );
+      }
       await next();
     });
   }
@@ -55,8 +58,10 @@ export class FedtrustBot extends TeamsActivityHandler {
     return isTenantAllowed(tenantOf(turn.activity), this.ctx.settings);
   }
 
-  private async reply(turn: TurnContext, card: object): Promise<void> {
-    await turn.sendActivity(MessageFactory.attachment(attachment(card as Record<string, unknown>)));
+  /** Saves where to post later (DESIGN §7). */
+  private async remember(turn: TurnContext): Promise<void> {
+    const seen = seenConversation(turn);
+    if (seen) await rememberConversation(this.ctx, seen);
   }
 
   private async message(turn: TurnContext): Promise<void> {
@@ -68,13 +73,13 @@ export class FedtrustBot extends TeamsActivityHandler {
       await turn.sendActivity(REFUSAL);
       return;
     }
-    await rememberConversation(this.ctx, turn);
+    await this.remember(turn);
     const value = turn.activity.value as
       { verb?: unknown; action?: { verb?: unknown } } | undefined;
     if (value && !turn.activity.text) {
       // Action.Submit fallback of older clients: the same verbs as Action.Execute, answered with a new card.
       const verb = typeof value.verb === 'string' ? value.verb : undefined;
-      await this.reply(turn, await handleCardAction(this.ctx, turn, verb, value));
+      await sendCard(turn, await handleCardAction(this.ctx, turn, verb, value));
       return;
     }
     const command = parseCommand(turn.activity.text ?? '');
@@ -94,16 +99,13 @@ export class FedtrustBot extends TeamsActivityHandler {
       case 'alerts':
         return handleAlerts(this.ctx, turn);
       case 'set-autorollover':
-        return this.reply(
-          turn,
-          await setAutoRollover(this.ctx, turn, command.domain, command.value),
-        );
+        return handleSetAutoRollover(this.ctx, turn, command.domain, command.value);
       case 'set-oncall':
         return handleSetOncall(this.ctx, turn, command.oncall);
       case 'set-lead':
         return handleSetLead(this.ctx, turn, command.days);
       case 'invalid':
-        return this.reply(
+        await sendCard(
           turn,
           renderMessageCard(
             this.ctx.templates,
@@ -112,12 +114,14 @@ export class FedtrustBot extends TeamsActivityHandler {
             'attention',
           ),
         );
+        return;
       case 'help':
       case 'unknown':
-        return this.reply(
+        await sendCard(
           turn,
           renderHelpCard(this.ctx.templates, footer(this.ctx, this.ctx.clock())),
         );
+        return;
     }
   }
 

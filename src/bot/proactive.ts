@@ -5,7 +5,7 @@ import { renderAlertCard } from '../cards/alert-card';
 import type { CardTemplates } from '../cards/card-templates';
 import { renderMessageCard } from '../cards/other-cards';
 import type { Settings } from '../config';
-import type { Store } from '../store/store';
+import type { NotifierDependencies } from '../alerts/notifier';
 import { footer } from './bot-context';
 import { createTeamsSender } from './teams-sender';
 
@@ -26,7 +26,7 @@ export function createAdapter(settings: Settings): CloudAdapter {
 export function createNotifier(options: {
   adapter: CloudAdapter;
   settings: Settings;
-  store: Store;
+  store: NotifierDependencies['store'];
   templates: CardTemplates;
   clock: () => Date;
   logger: Logger;

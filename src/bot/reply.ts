@@ -31,9 +31,26 @@ function settleWithin<T>(work: Promise<T>, ms: number): Promise<{ value: T } | u
   });
 }
 
+/** Replaces the card `activityId` of the turn's conversation, also after the turn has ended. */
+export function cardUpdater(
+  ctx: ReplyContext,
+  turn: TurnContext,
+  activityId: string | undefined,
+): (card: AdaptiveCard) => Promise<void> {
+  const reference = TurnContext.getConversationReference(turn.activity);
+  return (card) =>
+    ctx.continueConversation(reference, async (later) => {
+      await later.updateActivity({
+        id: activityId,
+        type: 'message',
+        attachments: [attachment(card)],
+      });
+    });
+}
+
 /**
- * Replaces the card `activityId` in the turn's conversation with `work`'s card once it is ready,
- * outside the turn (tracked background work: a failure is logged, never posted in the chat).
+ * Replaces the card `activityId` with `work`'s card once it is ready, outside the turn (tracked
+ * background work: a failure is logged, never posted in the chat).
  */
 export function updateWhenReady(
   ctx: ReplyContext,
@@ -41,15 +58,22 @@ export function updateWhenReady(
   activityId: string | undefined,
   work: Promise<AdaptiveCard>,
 ): void {
+  const update = cardUpdater(ctx, turn, activityId);
+  ctx.background.run(async () => update(await work));
+}
+
+/** Posts `work`'s cards as new messages once they are ready, outside the turn. */
+export function sendWhenReady(
+  ctx: ReplyContext,
+  turn: TurnContext,
+  work: Promise<AdaptiveCard[]>,
+): void {
   const reference = TurnContext.getConversationReference(turn.activity);
   ctx.background.run(async () => {
-    const card = await work;
+    const cards = await work;
+    if (cards.length === 0) return;
     await ctx.continueConversation(reference, async (later) => {
-      await later.updateActivity({
-        id: activityId,
-        type: 'message',
-        attachments: [attachment(card)],
-      });
+      for (const card of cards) await sendCard(later, card);
     });
   });
 }

@@ -4,14 +4,14 @@ import { MetadataSource } from '../sources/metadata-source';
 import { RealmDiscovery } from '../sources/realm-discovery';
 import { SafeFetcher } from '../sources/safe-fetcher';
 import { SnapshotSource } from '../sources/snapshot-source';
-import type { Store } from '../store/store';
+import type { SnapshotStore } from '../store/store';
 import type { CheckDependencies } from './check-domain';
 
 /** The sources a check needs, built from settings (shared by the bot and the CLI). */
 export function createCheckDependencies(
   settings: Settings,
   userAgent: string,
-  store?: Store,
+  store?: Pick<SnapshotStore, 'listSnapshots'>,
 ): CheckDependencies {
   const fetcher = new SafeFetcher({
     allowPrivateHosts: settings.OUTBOUND_ALLOW_PRIVATE,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type * as restify from 'restify';
 import { decodeCollectorPayload } from '../sources/collector-payload';
-import type { Store } from '../store/store';
+import type { SnapshotStore } from '../store/store';
 import { bearerMatches } from './bearer';
 import { readJsonBody } from './read-json-body';
 
@@ -12,7 +12,7 @@ export const COLLECTOR_PATH = '/api/collector/snapshots';
 export interface CollectorRouteOptions {
   /** COLLECTOR_TOKEN; without it the route is not registered (404). */
   token: string;
-  store: Store;
+  store: Pick<SnapshotStore, 'saveSnapshot'>;
   clock: () => Date;
   logger: Logger;
 }

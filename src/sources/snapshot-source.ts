@@ -1,7 +1,7 @@
 import { parseAdfsSnapshot, type AdfsSnapshot } from '../engine/adfs-snapshot';
 import { parseExchangeTrust, type ExchangeTrust } from '../engine/exchange-trust';
 import { isObject } from '../engine/ps-json';
-import type { SnapshotRecord, Store } from '../store/store';
+import type { SnapshotRecord, SnapshotStore } from '../store/store';
 
 /** One organisation's latest Exchange federation trust, as the collector last sent it. */
 export interface OrganizationTrust {
@@ -33,7 +33,7 @@ function toAdfs(record: SnapshotRecord): AdfsSnapshot | undefined {
  * stored as received and parsed here, so a better parser applies to snapshots already kept.
  */
 export class SnapshotSource {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<SnapshotStore, 'listSnapshots'>) {}
 
   /** Every organisation's latest Exchange trust (one per trust name), oldest organisation name first. */
   async exchangeTrusts(organization?: string): Promise<OrganizationTrust[]> {

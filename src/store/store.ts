@@ -79,21 +79,22 @@ export interface SnapshotRecord {
   payload: unknown;
 }
 
-/**
- * The persistence port (DESIGN §5, §7). One contract test-suite runs against every implementation
- * (SQLite now, PostgreSQL next), so the bot behaves the same on both.
- */
-export interface Store {
+/** Conversations the bot can post to later, with their own settings (`set lead`, `set oncall`). */
+export interface ConversationStore {
   upsertConversation(record: ConversationRecord, now: Date): Promise<void>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
+  /** The bot was removed (403/404) or added again. */
   setConversationActive(id: string, active: boolean, now: Date): Promise<void>;
+}
 
+/** What each conversation watches (by watch key, src/engine/subject.ts), and facts stated about IdPs. */
+export interface WatchStore {
   addWatch(watch: WatchRecord): Promise<'added' | 'updated'>;
-  removeWatch(conversationId: string, domain: string): Promise<boolean>;
+  removeWatch(conversationId: string, key: string): Promise<boolean>;
   listWatches(conversationId: string): Promise<WatchRecord[]>;
   /** Every watch of an active conversation (the sweep's work list). */
   listActiveWatches(): Promise<WatchRecord[]>;
-
+  /** `set autorollover` and the check card's question; undefined forgets the answer. */
   setAutoRollover(
     domain: string,
     value: boolean | undefined,
@@ -101,16 +102,23 @@ export interface Store {
     now: Date,
   ): Promise<void>;
   getAutoRollover(domain: string): Promise<boolean | undefined>;
+}
 
+/** Each subject's last assessment (by assessment key) and the certificates each IdP published. */
+export interface AssessmentStore {
   saveAssessment(record: StoredAssessment): Promise<void>;
-  getAssessment(domain: string): Promise<StoredAssessment | undefined>;
-
+  getAssessment(key: string): Promise<StoredAssessment | undefined>;
+  /** Every subject's last assessment (metrics, the shared sweep's Exchange results). */
+  listAssessments(): Promise<StoredAssessment[]>;
   /** Records thumbprints seen for an IdP; returns those seen for the first time. */
   recordCertificates(idpKey: string, thumbprints: string[], now: Date): Promise<string[]>;
   certificateHistory(
     idpKey: string,
   ): Promise<{ firstSeen: Record<string, string>; published: string[] }>;
+}
 
+/** Alerts and who may hear about them; the planner (src/engine/alert-audience.ts) decides, this keeps. */
+export interface AlertStore {
   listLiveAlerts(idpKeys?: string[]): Promise<AlertRecord[]>;
   getAlert(
     id: string,
@@ -127,6 +135,7 @@ export interface Store {
    * before anything is sent (the outbox).
    */
   applyAlertTransitions(transitions: PlannedTransition[], now: Date): Promise<void>;
+  /** Acknowledges everywhere (every posted card is queued for an update) and audits it. */
   acknowledgeAlert(
     id: string,
     by: { name: string; aadObjectId?: string },
@@ -138,31 +147,43 @@ export interface Store {
     until: Date,
     now: Date,
   ): Promise<'snoozed' | 'resolved' | 'unknown'>;
+}
 
+/** The alert outbox: each delivery claimed by one notifier, sent, and marked with its activity id. */
+export interface DeliveryOutbox {
   /** Due deliveries, to look at (nothing claimed). */
   pendingDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
   /** Claims due deliveries for this notifier (a claim expires if it dies): no row goes to two notifiers. */
   claimDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
-  claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void>;
   markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
   /** The activity id of the alert's card in a conversation (to update it in place, to reply to it). */
   postedActivityId(alertId: string, conversationId: string): Promise<string | undefined>;
+  /** Deliveries and notices waiting to be sent (metrics). */
+  countPendingDeliveries(): Promise<number>;
+}
 
-  /** Queues a notice to every active conversation watching one of `domains` (the outbox, as for alerts). */
+/** Informational notices (a new signing certificate was published), through the same kind of outbox. */
+export interface NoticeOutbox {
+  /** Queues a notice to every active conversation watching one of `domains`. */
   queueNotice(
     notice: { idpKey: string; domains: string[]; title: string; lines: string[] },
     now: Date,
   ): Promise<number>;
   pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
+  claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   markNoticeSent(id: string, now: Date): Promise<void>;
   markNoticeFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
+}
 
-  /** Keeps the latest collector snapshot per (organisation, kind, source). */
+/** The on-premises collector's snapshots: the latest per (organisation, kind, source). */
+export interface SnapshotStore {
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   listSnapshots(kind?: SnapshotKind): Promise<SnapshotRecord[]>;
+}
 
-  /** A shared sweep (pg-boss): its size, each target done once, and its planning done once. */
+/** A shared sweep (pg-boss): its size, each target done once, and its planning done once. */
+export interface SweepRunStore {
   startSweepRun(id: string, total: number, now: Date): Promise<void>;
   completeSweepTarget(
     runId: string,
@@ -170,20 +191,38 @@ export interface Store {
     now: Date,
   ): Promise<{ done: number; total: number }>;
   finishSweepRun(id: string, now: Date): Promise<boolean>;
+}
 
+/** Who did what, and when (card actions, commands that change anything). */
+export interface AuditLog {
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(target: string): Promise<AuditEntry[]>;
+}
 
-  /** A lease several processes compete for (one sweep at a time); expired leases are taken over. */
+/** A lease several processes compete for (one sweep at a time); expired leases are taken over. */
+export interface LeaseStore {
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+}
 
+/**
+ * The persistence port (DESIGN §5, §7): the role-sized ports above, each consumer given only the ones
+ * it uses. One implementation (KyselyStore, on SQLite and PostgreSQL) and one contract test-suite run
+ * against both, so the bot behaves the same on either.
+ */
+export interface Store
+  extends
+    ConversationStore,
+    WatchStore,
+    AssessmentStore,
+    AlertStore,
+    DeliveryOutbox,
+    NoticeOutbox,
+    SnapshotStore,
+    SweepRunStore,
+    AuditLog,
+    LeaseStore {
   /** Succeeds when the store answers a query (readiness). */
   ping(): Promise<void>;
-  /** Every domain's last assessment (metrics). */
-  listAssessments(): Promise<StoredAssessment[]>;
-  /** Deliveries and notices waiting to be sent (metrics). */
-  countPendingDeliveries(): Promise<number>;
-
   close(): Promise<void>;
 }

@@ -1,68 +1,25 @@
-import { TurnContext, type AdaptiveCardInvokeResponse } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { renderAlertCard } from '../../cards/alert-card';
 import type { AdaptiveCard } from '../../cards/card-templates';
-import { renderMessageCard } from '../../cards/other-cards';
+import {
+  renderAutoRolloverCard,
+  renderInvalidActionCard,
+  renderWatchCard,
+} from '../../cards/confirmation-cards';
 import { parseDomain } from '../../engine/domain';
 import { isOrganizationName } from '../../engine/organization';
 import { isObject } from '../../engine/ps-json';
-import type { BotContext } from '../bot-context';
-import { checkCard, checkingCard } from './check-handler';
-import { attachment } from '../reply';
-import { exchangeCards } from './exchange-handler';
-import { EXCHANGE_KEY } from '../../engine/subject';
-import { renderAlertCard } from '../../cards/alert-card';
-import { footer } from '../bot-context';
-import { actorOf, conversationIdOf, setAutoRollover, watchDomain } from './watch-handlers';
-
-const SNOOZE_HOURS = 24;
-
-/** An alert id from a card, if this conversation may act on it (it watches one of its domains). */
-async function alertFor(ctx: BotContext, turn: TurnContext, data: unknown) {
-  const id =
-    isObject(data) && typeof data.alertId === 'string' && data.alertId.length <= 64
-      ? data.alertId
-      : undefined;
-  const alert = id ? await ctx.store.getAlert(id) : undefined;
-  if (!alert) return undefined;
-  const watched = new Set(
-    (await ctx.store.listWatches(conversationIdOf(turn))).map((w) => w.domain),
-  );
-  return alert.domains.some((d) => watched.has(d)) ? alert : undefined;
-}
-
-async function acknowledge(
-  ctx: BotContext,
-  turn: TurnContext,
-  data: unknown,
-): Promise<AdaptiveCard> {
-  const alert = await alertFor(ctx, turn, data);
-  if (!alert) return invalid(ctx, 'This alert is unknown here.');
-  const result = await ctx.store.acknowledgeAlert(alert.id, actorOf(turn), ctx.clock());
-  ctx.deliverSoon();
-  const updated = (await ctx.store.getAlert(alert.id)) ?? alert;
-  if (result === 'resolved')
-    return renderAlertCard(ctx.templates, updated, footer(ctx, ctx.clock()));
-  return renderAlertCard(ctx.templates, updated, footer(ctx, ctx.clock()));
-}
-
-async function snooze(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
-  const alert = await alertFor(ctx, turn, data);
-  if (!alert) return invalid(ctx, 'This alert is unknown here.');
-  const now = ctx.clock();
-  await ctx.store.snoozeAlert(
-    alert.id,
-    actorOf(turn).name,
-    new Date(now.getTime() + SNOOZE_HOURS * 3_600_000),
-    now,
-  );
-  ctx.deliverSoon();
-  return renderAlertCard(
-    ctx.templates,
-    (await ctx.store.getAlert(alert.id)) ?? alert,
-    footer(ctx, now),
-  );
-}
+import { EXCHANGE_KEY, type WatchTarget } from '../../engine/subject';
+import { acknowledge, snooze } from '../../use-cases/alert-actions';
+import { setAutoRollover } from '../../use-cases/conversation-settings';
+import { recordRecheck, watch } from '../../use-cases/watching';
+import { footer, type BotContext } from '../bot-context';
+import { checkCard, checkingCard, exchangeCards } from '../check-cards';
+import { answerWhenReady } from '../reply';
+import { callerOf } from '../turn-facts';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
+const MAX_URL_LENGTH = 2048;
 
 /** The data a check card's Re-check and Watch carry, validated: a forged action changes nothing. */
 export function parseCheckActionData(
@@ -74,19 +31,10 @@ export function parseCheckActionData(
   const url = data.metadataUrl;
   if (
     url !== undefined &&
-    (typeof url !== 'string' || !/^https:\/\/\S+$/i.test(url) || url.length > 2048)
+    (typeof url !== 'string' || !/^https:\/\/\S+$/i.test(url) || url.length > MAX_URL_LENGTH)
   )
     return undefined;
   return url === undefined ? { domain: domain.ascii } : { domain: domain.ascii, metadataUrl: url };
-}
-
-function invalid(ctx: BotContext, why: string): AdaptiveCard {
-  return renderMessageCard(
-    ctx.templates,
-    'That card action is not valid',
-    [why, 'Nothing was changed.'],
-    'attention',
-  );
 }
 
 /** Re-check on an Exchange card: `exchange` and, optionally, the organisation (validated like the command). */
@@ -97,42 +45,52 @@ function parseExchangeActionData(data: unknown): { organization?: string } | und
   return isOrganizationName(org) ? { organization: org } : undefined;
 }
 
+/** What a Re-check or Watch button names: a domain (with its URL) or the Exchange trust. */
+function parseTargetData(
+  data: unknown,
+): { target: WatchTarget; organization?: string } | undefined {
+  const exchange = parseExchangeActionData(data);
+  if (exchange) return { target: { kind: 'exchange' }, ...exchange };
+  const domain = parseCheckActionData(data);
+  return domain ? { target: { kind: 'domain', ...domain } } : undefined;
+}
+
 /**
  * Re-check: answers the invoke with the refreshed card (the card updates in place); a slow check
  * answers "checking…" and replaces the card when done.
  */
 async function recheck(ctx: BotContext, turn: TurnContext, data: unknown): Promise<AdaptiveCard> {
-  const exchange = parseExchangeActionData(data);
-  const domain = exchange ? undefined : parseCheckActionData(data);
-  if (!exchange && !domain) return invalid(ctx, 'The card did not say which domain to check.');
-  const name = domain?.domain ?? EXCHANGE_KEY;
-  await ctx.store.audit({
-    at: ctx.clock(),
-    actor: actorOf(turn).name,
-    action: 'recheck',
-    target: name,
-    detail: { conversationId: conversationIdOf(turn) },
-  });
-  const work = domain
-    ? checkCard(ctx, domain.domain, domain.metadataUrl)
-    : exchangeCards(ctx, exchange?.organization).then((cards) => cards[0]!);
-  const fast = await Promise.race([
+  const asked = parseTargetData(data);
+  if (!asked)
+    return renderInvalidActionCard(ctx.templates, 'The card did not say which domain to check.');
+  const { target } = asked;
+  await recordRecheck(ctx, callerOf(turn), target);
+  const work =
+    target.kind === 'domain'
+      ? checkCard(ctx, target.domain, target.metadataUrl)
+      : exchangeCards(ctx, asked.organization).then((cards) => cards[0]!);
+  return answerWhenReady(
+    ctx,
+    turn,
     work,
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), ctx.fastReplyMs)),
-  ]);
-  if (fast) return fast;
-  const cardId = turn.activity.replyToId;
-  const reference = TurnContext.getConversationReference(turn.activity);
-  ctx.background.run(async () => {
-    const card = await work;
-    await ctx.continueConversation(reference, async (later) => {
-      await later.updateActivity({ id: cardId, type: 'message', attachments: [attachment(card)] });
-    });
-  });
-  return checkingCard(ctx, name);
+    checkingCard(ctx, target.kind === 'domain' ? target.domain : EXCHANGE_KEY),
+  );
 }
 
-/** Dispatches an Action.Execute verb (DESIGN §4 "Card action verbs"). */
+/** Acknowledge / Snooze: only from a conversation that watches the alert; every posted card updates. */
+async function alertAction(
+  ctx: BotContext,
+  turn: TurnContext,
+  act: typeof acknowledge,
+  data: unknown,
+): Promise<AdaptiveCard> {
+  const alert = await act(ctx, callerOf(turn), isObject(data) ? data.alertId : undefined);
+  if (!alert) return renderInvalidActionCard(ctx.templates, 'This alert is unknown here.');
+  ctx.deliverSoon();
+  return renderAlertCard(ctx.templates, alert, footer(ctx, ctx.clock()));
+}
+
+/** Dispatches a card verb (DESIGN §4 "Card action verbs"), from Action.Execute or Action.Submit. */
 export async function handleCardAction(
   ctx: BotContext,
   turn: TurnContext,
@@ -143,31 +101,32 @@ export async function handleCardAction(
     case 'recheck':
       return recheck(ctx, turn, data);
     case 'watch': {
-      if (parseExchangeActionData(data)) return watchDomain(ctx, turn, { kind: 'exchange' });
-      const target = parseCheckActionData(data);
-      if (!target) return invalid(ctx, 'The card did not say which domain to watch.');
-      return watchDomain(ctx, turn, { kind: 'domain', ...target });
+      const asked = parseTargetData(data);
+      if (!asked)
+        return renderInvalidActionCard(
+          ctx.templates,
+          'The card did not say which domain to watch.',
+        );
+      const result = await watch(ctx, callerOf(turn), asked.target);
+      return renderWatchCard(ctx.templates, asked.target, result);
     }
     case 'ack':
-      return acknowledge(ctx, turn, data);
+      return alertAction(ctx, turn, acknowledge, data);
     case 'snooze':
-      return snooze(ctx, turn, data);
+      return alertAction(ctx, turn, snooze, data);
     case 'autorollover': {
       const target = parseCheckActionData(data);
       const value = isObject(data) ? data.value : undefined;
       if (!target || (value !== 'on' && value !== 'off'))
-        return invalid(ctx, 'The card did not say on or off.');
-      return setAutoRollover(ctx, turn, target.domain, value === 'on');
+        return renderInvalidActionCard(ctx.templates, 'The card did not say on or off.');
+      await setAutoRollover(ctx, callerOf(turn), target.domain, value === 'on');
+      return renderAutoRolloverCard(ctx.templates, target.domain, value === 'on');
     }
     default:
-      return invalid(ctx, 'This card has no action with that name.');
+      return renderInvalidActionCard(ctx.templates, 'This card has no action with that name.');
   }
 }
 
 export function invokeResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
-  return {
-    statusCode: 200,
-    type: CARD,
-    value: card,
-  };
+  return { statusCode: 200, type: CARD, value: card };
 }

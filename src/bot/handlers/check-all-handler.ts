@@ -1,11 +1,10 @@
-import { MessageFactory, TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/card-templates';
+import type { TurnContext } from 'botbuilder';
 import { renderMessageCard, renderSummaryCard } from '../../cards/other-cards';
 import { checkDomain } from '../../checks/check-domain';
-import type { Assessment } from '../../engine/types';
 import { isAppError } from '../../errors';
+import { runPool } from '../../pool';
 import { footer, type BotContext } from '../bot-context';
-import { attachment } from '../reply';
+import { cardUpdater, sendCard } from '../reply';
 
 const CONCURRENCY = 4;
 const PROGRESS_EVERY_MS = 1500;
@@ -17,16 +16,18 @@ const PROGRESS_EVERY_MS = 1500;
 export async function handleCheckAll(ctx: BotContext, turn: TurnContext): Promise<void> {
   const graph = ctx.checks.graph;
   if (!graph) {
-    const card = renderMessageCard(
-      ctx.templates,
-      'check fedtrust all needs Microsoft Graph',
-      [
-        'Set GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (application permission Domain.Read.All with admin consent), then try again.',
-        'Meanwhile, check domains by name: check fedtrust contoso.com',
-      ],
-      'warning',
+    await sendCard(
+      turn,
+      renderMessageCard(
+        ctx.templates,
+        'check fedtrust all needs Microsoft Graph',
+        [
+          'Set GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (application permission Domain.Read.All with admin consent), then try again.',
+          'Meanwhile, check domains by name: check fedtrust contoso.com',
+        ],
+        'warning',
+      ),
     );
-    await turn.sendActivity(MessageFactory.attachment(attachment(card)));
     return;
   }
   await turn.sendActivity({ type: 'typing' });
@@ -41,18 +42,7 @@ export async function handleCheckAll(ctx: BotContext, turn: TurnContext): Promis
       ],
       'emphasis',
     );
-  const posted = await turn.sendActivity(
-    MessageFactory.attachment(attachment(progress(0, undefined))),
-  );
-  const reference = TurnContext.getConversationReference(turn.activity);
-  const update = (card: AdaptiveCard) =>
-    ctx.continueConversation(reference, async (later) => {
-      await later.updateActivity({
-        id: posted?.id,
-        type: 'message',
-        attachments: [attachment(card)],
-      });
-    });
+  const update = cardUpdater(ctx, turn, await sendCard(turn, progress(0, undefined)));
   ctx.background.run(async () => {
     let domains: string[];
     try {
@@ -70,20 +60,17 @@ export async function handleCheckAll(ctx: BotContext, turn: TurnContext): Promis
       return;
     }
     const now = ctx.clock();
-    const results: Assessment[] = [];
+    let done = 0;
     let lastUpdate = performance.now(); // monotonic: throttling, not business time
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < domains.length) {
-        const domain = domains[next++]!;
-        results.push(await checkDomain(ctx.checks, { domain, now }));
-        if (performance.now() - lastUpdate >= PROGRESS_EVERY_MS) {
-          lastUpdate = performance.now();
-          await update(progress(results.length, domains.length));
-        }
+    const results = await runPool(domains, CONCURRENCY, async (domain) => {
+      const result = await checkDomain(ctx.checks, { domain, now });
+      done++;
+      if (performance.now() - lastUpdate >= PROGRESS_EVERY_MS) {
+        lastUpdate = performance.now();
+        await update(progress(done, domains.length));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, domains.length) }, worker));
+      return result;
+    });
     await update(
       renderSummaryCard(ctx.templates, results, {
         now,

@@ -1,0 +1,106 @@
+import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
+import { displayName, type WatchTarget } from '../engine/subject';
+import type { AdaptiveCard, CardTemplates } from './card-templates';
+import { renderMessageCard } from './other-cards';
+
+/** The answer to `watch …` and the Watch button. */
+export function renderWatchCard(
+  templates: CardTemplates,
+  target: WatchTarget,
+  result: 'added' | 'updated',
+): AdaptiveCard {
+  const verb = result === 'added' ? 'Watching' : 'Still watching';
+  if (target.kind === 'exchange')
+    return renderMessageCard(
+      templates,
+      `${verb} the Exchange federation trust`,
+      [
+        "This conversation gets an alert when the Microsoft Federation Gateway rotates its signing certificate and an organisation's Exchange trust has not refreshed (free/busy would fail), when a collector snapshot goes stale, and before the trust's OrgCertificate expires.",
+        'The trust is read from the collector (collector/README.md); the alert resolves once a snapshot shows the refreshed trust.',
+        'Type unwatch exchange to stop.',
+      ],
+      'good',
+    );
+  return renderMessageCard(
+    templates,
+    `${verb} ${target.domain}`,
+    [
+      `This conversation gets an alert before ${target.domain}'s token-signing certificate breaks sign-in: warnings before the ${ENTRA_POLL_DAYS}-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
+      target.metadataUrl
+        ? `Metadata: ${target.metadataUrl}`
+        : 'The identity provider is found by discovery.',
+      'Type watchlist to see what is watched, unwatch <domain> to stop.',
+    ],
+    'good',
+  );
+}
+
+/** The answer to `unwatch …`. */
+export function renderUnwatchCard(
+  templates: CardTemplates,
+  target: WatchTarget,
+  removed: boolean,
+): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    removed
+      ? `Stopped watching ${displayName(target)}`
+      : `${displayName(target)} was not watched here`,
+    [
+      removed
+        ? 'No more alerts for it in this conversation.'
+        : 'Type watchlist to see what is watched.',
+    ],
+    removed ? 'emphasis' : 'warning',
+  );
+}
+
+/** The answer to `set autorollover` and to the check card's question. */
+export function renderAutoRolloverCard(
+  templates: CardTemplates,
+  domain: string,
+  value: boolean,
+): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    `Auto-rollover for ${domain}: ${value ? 'on' : 'off'}`,
+    [
+      value
+        ? 'AD FS renews the token-signing certificate itself; fedtrust watches that Entra picks up the successor.'
+        : `Renewal is manual: fedtrust warns before the ${ENTRA_POLL_DAYS}-day deadline.`,
+    ],
+    'good',
+  );
+}
+
+/** The answer to `set lead <days>`. */
+export function renderLeadCard(templates: CardTemplates, days: number): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    `Lead set to ${days} days here`,
+    [
+      `Certificates renewed by hand (auto-rollover off, or a third-party IdP) are flagged in this conversation ${ENTRA_POLL_DAYS + days} days before they expire; Entra's ${ENTRA_POLL_DAYS}-day deadline and the critical alerts do not change.`,
+    ],
+    'good',
+  );
+}
+
+/** The answer to `set oncall …`. */
+export function renderOncallCard(templates: CardTemplates, oncall: string): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    'On-call set',
+    [`Critical alerts that nobody acknowledged mention ${oncall} when they re-notify.`],
+    'good',
+  );
+}
+
+/** A card action that cannot be carried out (forged, stale, or not this conversation's): nothing changed. */
+export function renderInvalidActionCard(templates: CardTemplates, why: string): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    'That card action is not valid',
+    [why, 'Nothing was changed.'],
+    'attention',
+  );
+}

@@ -1,0 +1,70 @@
+import type { AlertRecord } from '../engine/alert-plan';
+import type { AlertStore, WatchStore } from '../store/store';
+import type { Caller, Clocked } from './actor';
+
+/** How long Snooze silences an alert (DESIGN §4: 24 h, or until the severity rises). */
+export const SNOOZE_HOURS = 24;
+const MAX_ALERT_ID_LENGTH = 64;
+
+export interface AlertActionDependencies extends Clocked {
+  store: Pick<AlertStore, 'getAlert' | 'listLiveAlerts' | 'acknowledgeAlert' | 'snoozeAlert'> &
+    Pick<WatchStore, 'listWatches'>;
+}
+
+type StoredAlert = NonNullable<Awaited<ReturnType<AlertStore['getAlert']>>>;
+
+/** The watch keys of the caller's conversation. */
+async function watchedBy(deps: AlertActionDependencies, caller: Caller): Promise<Set<string>> {
+  return new Set((await deps.store.listWatches(caller.conversationId)).map((w) => w.domain));
+}
+
+/**
+ * The alert a card names, if the caller's conversation may act on it: only a conversation that
+ * watches one of its names (a forged or foreign alert id changes nothing).
+ */
+async function alertFor(
+  deps: AlertActionDependencies,
+  caller: Caller,
+  alertId: unknown,
+): Promise<StoredAlert | undefined> {
+  if (typeof alertId !== 'string' || alertId.length > MAX_ALERT_ID_LENGTH) return undefined;
+  const alert = await deps.store.getAlert(alertId);
+  if (!alert) return undefined;
+  const watched = await watchedBy(deps, caller);
+  return alert.domains.some((d) => watched.has(d)) ? alert : undefined;
+}
+
+/** Acknowledge: everywhere at once (every posted card updates), audited by the store. */
+export async function acknowledge(
+  deps: AlertActionDependencies,
+  caller: Caller,
+  alertId: unknown,
+): Promise<StoredAlert | undefined> {
+  const alert = await alertFor(deps, caller, alertId);
+  if (!alert) return undefined;
+  await deps.store.acknowledgeAlert(alert.id, caller.actor, deps.clock());
+  return (await deps.store.getAlert(alert.id)) ?? alert;
+}
+
+/** Snooze: quiet for SNOOZE_HOURS or until the severity rises, audited by the store. */
+export async function snooze(
+  deps: AlertActionDependencies,
+  caller: Caller,
+  alertId: unknown,
+): Promise<StoredAlert | undefined> {
+  const alert = await alertFor(deps, caller, alertId);
+  if (!alert) return undefined;
+  const now = deps.clock();
+  const until = new Date(now.getTime() + SNOOZE_HOURS * 3_600_000);
+  await deps.store.snoozeAlert(alert.id, caller.actor.name, until, now);
+  return (await deps.store.getAlert(alert.id)) ?? alert;
+}
+
+/** `alerts`: the live alerts of everything the caller's conversation watches. */
+export async function alertsFor(
+  deps: AlertActionDependencies,
+  caller: Caller,
+): Promise<AlertRecord[]> {
+  const watched = await watchedBy(deps, caller);
+  return (await deps.store.listLiveAlerts()).filter((a) => a.domains.some((d) => watched.has(d)));
+}

@@ -1,0 +1,66 @@
+import { watchKey, type WatchTarget } from '../engine/subject';
+import type { AuditLog, WatchStore } from '../store/store';
+import type { Caller, Clocked } from './actor';
+
+export interface WatchingDependencies extends Clocked {
+  store: Pick<WatchStore, 'addWatch' | 'removeWatch'> & AuditLog;
+}
+
+/** `watch …` and the Watch button: subscribes the caller's conversation to the target's alerts, audited. */
+export async function watch(
+  deps: WatchingDependencies,
+  caller: Caller,
+  target: WatchTarget,
+): Promise<'added' | 'updated'> {
+  const key = watchKey(target);
+  const metadataUrl = target.kind === 'domain' ? target.metadataUrl : undefined;
+  const result = await deps.store.addWatch({
+    conversationId: caller.conversationId,
+    domain: key,
+    metadataUrl,
+    createdBy: caller.actor.name,
+    createdAt: deps.clock(),
+  });
+  await deps.store.audit({
+    at: deps.clock(),
+    actor: caller.actor.name,
+    action: 'watch',
+    target: key,
+    detail: { conversationId: caller.conversationId, metadataUrl },
+  });
+  return result;
+}
+
+/** `unwatch …`: stops the caller's conversation's alerts for the target; audited when it did. */
+export async function unwatch(
+  deps: WatchingDependencies,
+  caller: Caller,
+  target: WatchTarget,
+): Promise<boolean> {
+  const key = watchKey(target);
+  const removed = await deps.store.removeWatch(caller.conversationId, key);
+  if (removed)
+    await deps.store.audit({
+      at: deps.clock(),
+      actor: caller.actor.name,
+      action: 'unwatch',
+      target: key,
+      detail: { conversationId: caller.conversationId },
+    });
+  return removed;
+}
+
+/** Re-check from a card: runs nothing by itself, but who asked for what is kept (audited). */
+export async function recordRecheck(
+  deps: Clocked & { store: AuditLog },
+  caller: Caller,
+  target: WatchTarget,
+): Promise<void> {
+  await deps.store.audit({
+    at: deps.clock(),
+    actor: caller.actor.name,
+    action: 'recheck',
+    target: watchKey(target),
+    detail: { conversationId: caller.conversationId },
+  });
+}

@@ -1,0 +1,115 @@
+import { queueAlertChanges } from '../../../src/alerts/sweep-planning';
+import { alertKey } from '../../../src/engine/alert-plan';
+import { openSqliteStore } from '../../../src/store/sqlite-store';
+import type { Store } from '../../../src/store/store';
+import { acknowledge, alertsFor, snooze } from '../../../src/use-cases/alert-actions';
+import {
+  rememberConversation,
+  setLead,
+  setOncall,
+} from '../../../src/use-cases/conversation-settings';
+import { recordRecheck, unwatch, watch } from '../../../src/use-cases/watching';
+import { personalChat } from '../../support/fake-connector';
+
+const NOW = new Date('2026-11-22T10:00:00Z');
+const ada = { actor: { name: 'Ada', aadObjectId: 'aad-ada' }, conversationId: 'c1' };
+const eve = { actor: { name: 'Eve' }, conversationId: 'c2' };
+let store: Store;
+const deps = () => ({ store, clock: () => NOW });
+
+beforeEach(async () => {
+  store = await openSqliteStore(':memory:');
+  for (const id of ['c1', 'c2'])
+    await store.upsertConversation(personalChat(id, 'https://smba.test/'), NOW);
+});
+afterEach(() => store.close());
+
+async function openAlert(domain: string): Promise<string> {
+  await queueAlertChanges(
+    store,
+    {
+      now: NOW,
+      alerts: [],
+      transitions: [
+        {
+          kind: 'open',
+          key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
+          idpKey: 'idp',
+          code: 'CERT_EXPIRING',
+          thumbprint: 'AB',
+          severity: 'critical',
+          domains: [domain],
+          message: 'm',
+          remedy: 'r',
+        },
+      ],
+    },
+    7,
+  );
+  return (await store.listLiveAlerts())[0]!.id;
+}
+
+describe('watching', () => {
+  it('watches and unwatches by target, and audits who did it, only when something changed', async () => {
+    expect(await watch(deps(), ada, { kind: 'exchange' })).toBe('added');
+    expect(await watch(deps(), ada, { kind: 'exchange' })).toBe('updated');
+    expect(await store.listWatches('c1')).toMatchObject([{ domain: 'exchange' }]);
+    expect(await unwatch(deps(), ada, { kind: 'exchange' })).toBe(true);
+    expect(await unwatch(deps(), ada, { kind: 'exchange' })).toBe(false);
+    await recordRecheck(deps(), ada, { kind: 'domain', domain: 'contoso.com' });
+    expect((await store.auditTrail('exchange')).map((e) => [e.actor, e.action])).toEqual([
+      ['Ada', 'watch'],
+      ['Ada', 'watch'],
+      ['Ada', 'unwatch'],
+    ]);
+    expect(await store.auditTrail('contoso.com')).toMatchObject([{ action: 'recheck' }]);
+  });
+});
+
+describe('alert actions', () => {
+  it('lets only a conversation watching the alert act on it; anyone else changes nothing', async () => {
+    await watch(deps(), ada, { kind: 'domain', domain: 'contoso.com' });
+    const id = await openAlert('contoso.com');
+    for (const act of [acknowledge, snooze]) expect(await act(deps(), eve, id)).toBeUndefined();
+    expect(await acknowledge(deps(), ada, { forged: true })).toBeUndefined();
+    expect(await acknowledge(deps(), ada, 'x'.repeat(65))).toBeUndefined();
+    expect(await store.getAlert(id)).toMatchObject({ state: 'open' });
+    expect(await store.auditTrail(id)).toEqual([]);
+    expect(await alertsFor(deps(), eve)).toEqual([]);
+    expect((await alertsFor(deps(), ada)).map((a) => a.id)).toEqual([id]);
+    expect(await acknowledge(deps(), ada, id)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'Ada',
+    });
+  });
+
+  it('snoozes for 24 hours', async () => {
+    await watch(deps(), ada, { kind: 'domain', domain: 'contoso.com' });
+    const id = await openAlert('contoso.com');
+    expect(await snooze(deps(), ada, id)).toMatchObject({
+      state: 'snoozed',
+      snoozedUntil: new Date(NOW.getTime() + 24 * 3_600_000),
+    });
+  });
+});
+
+describe('conversation settings', () => {
+  it('keeps the lead and the on-call when the conversation is seen again, and audits each change', async () => {
+    await setLead(deps(), ada, 14);
+    await setOncall(deps(), ada, '@sre');
+    await rememberConversation(deps(), {
+      id: 'c1',
+      reference: { conversation: { id: 'c1' } },
+      scope: 'personal',
+    });
+    expect(await store.getConversation('c1')).toMatchObject({
+      leadDays: 14,
+      oncall: '@sre',
+      active: true,
+    });
+    expect((await store.auditTrail('c1')).map((e) => [e.action, e.detail])).toEqual([
+      ['lead', { days: 14 }],
+      ['oncall', { oncall: '@sre' }],
+    ]);
+  });
+});
