@@ -34,6 +34,27 @@ const impure = [
   'child_process',
 ];
 
+/** Only AppError (src/errors.ts) is thrown: no built-in Error kind, no other Error subclass. */
+const codedErrorsOnly = [
+  {
+    selector:
+      'NewExpression[callee.name=/^(RangeError|TypeError|SyntaxError|ReferenceError|EvalError|URIError|AggregateError)$/]',
+    message: 'Throw an AppError with a code from src/errors.ts.',
+  },
+  {
+    selector: ':matches(ClassDeclaration, ClassExpression)[superClass.name=/Error$/]',
+    message: 'AppError (src/errors.ts) is the one Error subclass: add a code to its catalogue.',
+  },
+];
+
+/** A layer that must not reach into others (DESIGN §5: data flows one way). */
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: why }] }],
+  },
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -110,6 +131,7 @@ export default tseslint.config(
           selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
           message: 'Use the injected clock.',
         },
+        ...codedErrorsOnly,
       ],
     },
   },
@@ -130,9 +152,35 @@ export default tseslint.config(
           selector: 'NewExpression[callee.name="Date"][arguments.length=0]',
           message: 'Pass `now` in: the engine has no clock.',
         },
+        ...codedErrorsOnly,
       ],
     },
   },
+  layer(
+    ['src/cards/**/*.ts'],
+    ['../*', '!../engine', '!../engine/*'],
+    'Cards render what the engine derived: they import the engine only.',
+  ),
+  layer(
+    ['src/store/**/*.ts'],
+    ['../alerts/*', '../bot/*', '../cards/*', '../sources/*', '../checks/*', '../use-cases/*'],
+    'The store persists what it is told: it imports the engine and its own modules only.',
+  ),
+  layer(
+    ['src/sources/**/*.ts'],
+    ['../checks/*', '../bot/*', '../alerts/*', '../use-cases/*'],
+    'Sources are adapters at the edge: they never call checks, the bot or the alerts.',
+  ),
+  layer(
+    ['src/use-cases/**/*.ts'],
+    ['botbuilder', 'botbuilder-*', '../bot/*', '../cards/*'],
+    'Use cases hold the rules, not the Teams mechanics or the cards.',
+  ),
+  layer(
+    ['src/bot/handlers/**/*.ts'],
+    ['./*'],
+    'Handlers never import each other: shared turn mechanics live in bot/reply.ts, shared cards in bot/check-cards.ts.',
+  ),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'One or more settings are missing or invalid.',
   BAD_INPUT: 'The input was refused.',
   URL_REFUSED: 'The URL is not allowed by the outbound rules.',
+  REDIRECT_REFUSED: 'A redirect led to a URL the outbound rules refuse.',
   FETCH_FAILED: 'The request failed.',
   FETCH_TIMEOUT: 'The request timed out.',
   FETCH_TOO_LARGE: 'The response was larger than allowed.',
@@ -13,8 +14,8 @@ export const ERROR_CODES = {
   FETCH_HTTP_STATUS: 'The server answered with an error status.',
   GRAPH_FAILED: 'Microsoft Graph could not be read.',
   GRAPH_AUTH_FAILED: 'The app could not sign in to Microsoft Graph.',
+  GRAPH_NOT_FOUND: 'Microsoft Graph has no such object.',
   REALM_DISCOVERY_FAILED: 'Realm discovery failed.',
-  FILE_UNREADABLE: 'The file could not be read.',
   STORE_FAILED: 'The store could not be read or written.',
   SWEEP_BUSY: 'Another sweep is running.',
 } as const;

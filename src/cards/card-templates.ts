@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 
-export type CardName = 'check-result' | 'summary' | 'message' | 'help' | 'alert';
+const CARD_NAMES = ['check-result', 'summary', 'message', 'help', 'alert'] as const;
+export type CardName = (typeof CARD_NAMES)[number];
 export type AdaptiveCard = Record<string, unknown>;
 
 /** The directory of the JSON templates (cards/ at the package root). */
@@ -13,19 +14,19 @@ export const CARDS_DIR = join(__dirname, '..', '..', 'cards');
  * a cached one ~5 ms).
  */
 export class CardTemplates {
-  private readonly templates = new Map<CardName, ACData.Template>();
+  private readonly templates: Record<CardName, ACData.Template>;
 
   constructor(dir: string = CARDS_DIR) {
-    for (const name of ['check-result', 'summary', 'message', 'help', 'alert'] as const) {
-      const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as object;
-      this.templates.set(name, new ACData.Template(json));
-    }
+    const load = (name: CardName) =>
+      new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as object);
+    this.templates = Object.fromEntries(CARD_NAMES.map((name) => [name, load(name)])) as Record<
+      CardName,
+      ACData.Template
+    >;
   }
 
   expand(name: CardName, data: object): AdaptiveCard {
-    const template = this.templates.get(name);
-    if (!template) throw new RangeError(`no card template ${name}`);
-    return template.expand({ $root: data }) as AdaptiveCard;
+    return this.templates[name].expand({ $root: data }) as AdaptiveCard;
   }
 }
 

@@ -184,10 +184,7 @@ async function runCheck(
   if (request.metadataXml !== undefined) {
     load = deps.metadata.read(request.metadataXml);
   } else if (request.metadataUrl !== undefined) {
-    load = await deps.metadata.load(request.metadataUrl);
-    if (!load.ok && load.problem.code === 'METADATA_BLOCKED') {
-      throw new AppError('BAD_INPUT', load.problem.detail);
-    }
+    load = await deps.metadata.load(request.metadataUrl, { given: true });
   } else {
     const found = discover(entraAnswer, realm);
     passiveSignInUrl = found.passiveSignInUrl;

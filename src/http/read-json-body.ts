@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { AppError, isAppError } from '../errors';
 
 export type JsonBody =
   { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
 
 /** Keys that mean something to JavaScript objects; PowerShell never writes them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-class ForbiddenKey extends Error {}
 
 /** The body, or undefined once it passes `maxBytes` (the rest is read and dropped, not kept). */
 function collect(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
@@ -52,15 +51,15 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
   try {
     const value: unknown = JSON.parse(text, (key, v: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(`the key "${key}" is not allowed`);
+      if (FORBIDDEN_KEYS.has(key))
+        throw new AppError('BAD_INPUT', `the key "${key}" is not allowed`);
       return v;
     });
     return { ok: true, value };
   } catch (error) {
-    const message =
-      error instanceof ForbiddenKey
-        ? error.message
-        : `the body is not JSON (${(error as Error).message})`;
+    const message = isAppError(error, 'BAD_INPUT')
+      ? error.message
+      : `the body is not JSON (${(error as Error).message})`;
     return { ok: false, status: 400, message };
   }
 }

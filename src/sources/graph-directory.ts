@@ -9,7 +9,7 @@ import type { EntraSide } from '../engine/assessment-input';
 import { domainAndParents } from '../engine/domain';
 import { parseEntraFederation } from '../engine/entra-federation';
 import { isObject, pickString, unwrapList } from '../engine/ps-json';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 
 export interface GraphSettings {
   tenantId: string;
@@ -97,8 +97,7 @@ export class GraphDirectory {
     try {
       json = await this.federationConfiguration(domain);
     } catch (error) {
-      if (error instanceof AppError && /HTTP 404/.test(error.message))
-        return { kind: 'not-in-tenant' };
+      if (isAppError(error, 'GRAPH_NOT_FOUND')) return { kind: 'not-in-tenant' };
       throw error;
     }
     const own = parseEntraFederation(json);
@@ -153,6 +152,10 @@ function toAppError(error: unknown, path: string, timedOut: boolean): AppError {
         { cause: error },
       );
     }
+    if (status === 404)
+      return new AppError('GRAPH_NOT_FOUND', `Graph answered HTTP 404 for ${path}`, {
+        cause: error,
+      });
     if (status > 0)
       return new AppError('GRAPH_FAILED', `Graph answered HTTP ${status} for ${path}`, {
         cause: error,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MetadataProblem } from '../engine/assessment-input';
 import { parseMetadata, type ParsedMetadata } from '../engine/metadata-parser';
 import { verifyMetadataSignature, type SignatureCheck } from '../engine/signature';
-import { isAppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import type { SafeFetcher, TlsPeer } from './safe-fetcher';
 
 export interface LoadedMetadata {
@@ -60,15 +60,29 @@ export class MetadataSource {
     return { ok: true, metadata: { parsed: entry.parsed, signature: entry.signature, url } };
   }
 
-  /** Fetches and reads; every failure becomes a problem the engine turns into a finding. */
-  async load(url: string, options: { trusted?: boolean } = {}): Promise<MetadataLoad> {
+  /**
+   * Fetches and reads; every failure becomes a problem the engine turns into a finding — except, for a
+   * URL the user `given` (`metadata <url>`, `--metadata-url`), the outbound rules refusing that URL
+   * itself: that is bad input (BAD_INPUT), and nothing was fetched.
+   */
+  async load(
+    url: string,
+    options: { trusted?: boolean; given?: boolean } = {},
+  ): Promise<MetadataLoad> {
     try {
       const fetched = await this.fetcher.fetchText(url, { trusted: options.trusted });
       const read = this.read(fetched.body, url);
       return read.ok ? { ok: true, metadata: { ...read.metadata, tls: fetched.tls } } : read;
     } catch (error) {
       if (!isAppError(error)) throw error;
-      const code = error.code === 'URL_REFUSED' ? 'METADATA_BLOCKED' : 'METADATA_UNREACHABLE';
+      if (options.given && error.code === 'URL_REFUSED')
+        throw new AppError(
+          'BAD_INPUT',
+          `The metadata URL was refused by the outbound rules: ${error.message}`,
+          { cause: error },
+        );
+      const refused = error.code === 'URL_REFUSED' || error.code === 'REDIRECT_REFUSED';
+      const code = refused ? 'METADATA_BLOCKED' : 'METADATA_UNREACHABLE';
       const detail =
         code === 'METADATA_BLOCKED'
           ? `The metadata URL was refused by the outbound rules: ${error.message}`

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { privateAddressReason } from './address-policy';
 
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
@@ -181,7 +181,9 @@ export class SafeFetcher {
   ): Promise<FetchResult> {
     let url = SafeFetcher.checkUrl(rawUrl);
     for (let hop = 0; ; hop++) {
-      const answer = await this.once(url, options, signal);
+      const answer = await this.once(url, options, signal).catch((error: unknown) => {
+        throw hop > 0 ? redirectRefusal(error) : error;
+      });
       if ('location' in answer) {
         if (hop >= this.maxRedirects) {
           throw new AppError(
@@ -189,7 +191,11 @@ export class SafeFetcher {
             `more than ${this.maxRedirects} redirects`,
           );
         }
-        url = SafeFetcher.checkUrl(new URL(answer.location, url).toString());
+        try {
+          url = SafeFetcher.checkUrl(new URL(answer.location, url).toString());
+        } catch (error) {
+          throw redirectRefusal(error);
+        }
         continue;
       }
       return answer;
@@ -315,4 +321,14 @@ function describeNetworkError(error: unknown, url: URL): string {
   const e = error as { code?: string; message?: string };
   const known = e.code ? NETWORK_ERRORS[e.code] : undefined;
   return `${url.host} ${known ?? `failed: ${e.code ?? e.message ?? 'network error'}`}`;
+}
+
+/**
+ * A refusal on a redirect is the server's doing, not the caller's (DESIGN §6: a refused URL given on
+ * the command line is bad input; one reached through a redirect is a finding).
+ */
+function redirectRefusal(error: unknown): unknown {
+  return isAppError(error, 'URL_REFUSED')
+    ? new AppError('REDIRECT_REFUSED', `a redirect was refused: ${error.message}`, { cause: error })
+    : error;
 }

@@ -219,8 +219,9 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(cardTitle(placeholder)).toBe('Checking contoso.com…');
     await app.background.drain();
     const [update] = connector.updates();
+    expect(placeholder?.responseId).toBeDefined();
     expect(update?.path).toBe(
-      `/v3/conversations/a%3Apersonal-ada/activities/${placeholder ? 'activity-' : ''}${update?.path.split('activity-')[1]}`,
+      `/v3/conversations/a%3Apersonal-ada/activities/${encodeURIComponent(String(placeholder?.responseId))}`,
     );
     expect(cardTitle(update)).toBe('contoso.com — OK');
   });

@@ -75,6 +75,10 @@ beforeAll(async () => {
       res.end(
         `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${entities}]><EntityDescriptor entityID="&lol9;"/>`,
       );
+    } else if (req.url === '/to-internal') {
+      res.statusCode = 302;
+      res.setHeader('location', `https://internal.test:${adfs.port}/x`);
+      res.end();
     } else if (req.url === '/FederationMetadata/2007-06/FederationMetadata.xml') {
       res.setHeader('content-type', 'application/xml');
       res.end(DTU);
@@ -240,6 +244,19 @@ describe('checkDomain end to end', () => {
     }).catch((e: unknown) => e);
     expect(isAppError(error, 'BAD_INPUT')).toBe(true);
     expect(metadataRequests).toBe(0);
+  });
+
+  it('reports a given metadata URL that redirects to a refused address as METADATA_BLOCKED, not bad input', async () => {
+    const a = await checkDomain(deps(), {
+      domain: 'contoso.com',
+      now,
+      metadataUrl: `https://adfs.test:${adfs.port}/to-internal`,
+    });
+    expect(a.findings.find((f) => f.code === 'METADATA_BLOCKED')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('10.9.8.7'),
+    });
+    expect(metadataRequests).toBe(1);
   });
 
   it('refuses an XML entity bomb served as metadata (METADATA_INVALID), expanding nothing', async () => {

@@ -35,7 +35,7 @@ function open(
   };
 }
 
-/** One behaviour for every Store implementation (SQLite now, PostgreSQL next). */
+/** One behaviour for every Store implementation (SQLite, on disk and in memory, and PostgreSQL). */
 export function describeStoreContract(name: string, openStore: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
