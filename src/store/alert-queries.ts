@@ -4,7 +4,7 @@ import type { Delivery, PlannedTransition, Watcher } from '../engine/alert-audie
 import type { AlertRecord } from '../engine/alert-plan';
 import type { FindingCode } from '../engine/types';
 import type { Database } from './schema';
-import { date, iso, orderedId, type Db } from './sql-helpers';
+import { date, iso, newOutboxRow, type Db } from './sql-helpers';
 
 export function toAlert(row: Database['alerts']): AlertRecord {
   return {
@@ -73,18 +73,11 @@ export async function queueDeliveries(
     await tx
       .insertInto('deliveries')
       .values({
-        id: orderedId(now),
+        ...newOutboxRow(now),
         alert_id: alertId,
         conversation_id: d.conversationId,
         kind: d.kind,
-        state: 'pending',
         activity_id: null,
-        attempts: 0,
-        next_attempt_at: iso(now),
-        created_at: iso(now),
-        sent_at: null,
-        error: null,
-        claimed_until: null,
       })
       .execute();
 }

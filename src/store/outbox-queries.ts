@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { iso, orderedId, type Db } from './sql-helpers';
+import { iso, newOutboxRow, type Db } from './sql-helpers';
 import type { Database } from './schema';
 import type { DeliveryRecord, NoticeDelivery } from './store';
 
@@ -137,18 +137,7 @@ export async function queueNotice(
     for (const conversation of conversations) {
       await tx
         .insertInto('notice_deliveries')
-        .values({
-          id: orderedId(now),
-          notice_id: id,
-          conversation_id: conversation,
-          state: 'pending',
-          attempts: 0,
-          next_attempt_at: iso(now),
-          created_at: iso(now),
-          sent_at: null,
-          error: null,
-          claimed_until: null,
-        })
+        .values({ ...newOutboxRow(now), notice_id: id, conversation_id: conversation })
         .execute();
     }
     return conversations.length;

@@ -18,3 +18,17 @@ export function orderedId(now: Date): string {
   sequence = (sequence + 1) % 1_000_000;
   return `${now.getTime().toString().padStart(15, '0')}-${sequence.toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
 }
+
+/** The columns of a new outbox row (a delivery or a notice delivery): due now, never tried, unclaimed. */
+export function newOutboxRow(now: Date) {
+  return {
+    id: orderedId(now),
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: iso(now),
+    created_at: iso(now),
+    sent_at: null,
+    error: null,
+    claimed_until: null,
+  } as const;
+}

@@ -34,30 +34,44 @@ async function alertFor(
   return alert.domains.some((d) => watched.has(d)) ? alert : undefined;
 }
 
-/** Acknowledge: everywhere at once (every posted card updates), audited by the store. */
-export async function acknowledge(
+/** Acts on the alert if the caller may (else undefined, nothing changed); returns it as it is now. */
+async function actOn(
   deps: AlertActionDependencies,
   caller: Caller,
   alertId: unknown,
+  act: (alert: StoredAlert, now: Date) => Promise<unknown>,
 ): Promise<StoredAlert | undefined> {
   const alert = await alertFor(deps, caller, alertId);
   if (!alert) return undefined;
-  await deps.store.acknowledgeAlert(alert.id, caller.actor, deps.clock());
+  await act(alert, deps.clock());
   return (await deps.store.getAlert(alert.id)) ?? alert;
 }
 
-/** Snooze: quiet for SNOOZE_HOURS or until the severity rises, audited by the store. */
-export async function snooze(
+/** Acknowledge: everywhere at once (every posted card updates), audited by the store. */
+export function acknowledge(
   deps: AlertActionDependencies,
   caller: Caller,
   alertId: unknown,
 ): Promise<StoredAlert | undefined> {
-  const alert = await alertFor(deps, caller, alertId);
-  if (!alert) return undefined;
-  const now = deps.clock();
-  const until = new Date(now.getTime() + SNOOZE_HOURS * 3_600_000);
-  await deps.store.snoozeAlert(alert.id, caller.actor.name, until, now);
-  return (await deps.store.getAlert(alert.id)) ?? alert;
+  return actOn(deps, caller, alertId, (alert, now) =>
+    deps.store.acknowledgeAlert(alert.id, caller.actor, now),
+  );
+}
+
+/** Snooze: quiet for SNOOZE_HOURS or until the severity rises, audited by the store. */
+export function snooze(
+  deps: AlertActionDependencies,
+  caller: Caller,
+  alertId: unknown,
+): Promise<StoredAlert | undefined> {
+  return actOn(deps, caller, alertId, (alert, now) =>
+    deps.store.snoozeAlert(
+      alert.id,
+      caller.actor.name,
+      new Date(now.getTime() + SNOOZE_HOURS * 3_600_000),
+      now,
+    ),
+  );
 }
 
 /** `alerts`: the live alerts of everything the caller's conversation watches. */
