@@ -13,7 +13,7 @@ import { MetadataSource } from '../src/sources/metadata-source';
 import { SafeFetcher } from '../src/sources/safe-fetcher';
 
 const FILE = 'adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml';
-const xml = readFileSync(join(__dirname, '..', '..', 'shared', 'fixtures', FILE), 'utf8');
+const xml = readFileSync(join(__dirname, '..', 'test', 'fixtures', FILE), 'utf8');
 
 function measure(name: string, fn: () => unknown, minMs = 1500): { name: string; perOpUs: number } {
   for (let i = 0; i < 5; i++) fn(); // warm-up

@@ -14,7 +14,7 @@ const fixture = process.env.DEMO_FIXTURE ?? 'adfs/dtuait__automatic-waffle__sts.
 const port = Number(process.env.DEMO_PORT ?? 8443);
 
 async function main(): Promise<void> {
-  const xml = readFileSync(join(__dirname, '..', '..', 'shared', 'fixtures', fixture), 'utf8');
+  const xml = readFileSync(join(__dirname, '..', 'test', 'fixtures', fixture), 'utf8');
   const server = await startHttpsServer(
     (req, res) => {
       res.setHeader('content-type', 'application/xml');

@@ -13,14 +13,13 @@ import { parseDomain } from './engine/domain';
 import { parseEntraFederation } from './engine/entra-federation';
 import { parseExchangeTrust } from './engine/exchange-trust';
 import type { Assessment } from './engine/types';
+import type * as MaintenanceModule from './cli/maintenance';
 import { AppError, isAppError } from './errors';
 import { SafeFetcher } from './sources/safe-fetcher';
-import { runSweep } from './alerts/sweep';
-import { composeServices } from './compose';
 import { runPool } from './pool';
-import { createLogger } from './logger';
-import { describeDatabaseUrl, openStore } from './store/open-store';
-import type { Store } from './store/store';
+
+/** `fedtrust sweep` / `migrate` (src/cli/maintenance.ts), loaded only when asked for. */
+type Maintenance = typeof MaintenanceModule;
 
 const VERSION = (
   JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string }
@@ -219,48 +218,6 @@ async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessm
   return [result];
 }
 
-/** `fedtrust sweep` / `fedtrust migrate` against the bot's store (DESIGN §7): 0 ran, 1 could not. */
-async function runMaintenance(
-  command: 'sweep' | 'migrate',
-  settings: Settings,
-  out: (text: string) => void,
-  err: (text: string) => void,
-): Promise<number> {
-  let store: Store | undefined;
-  try {
-    store = await openStore(settings.DATABASE_URL);
-    if (command === 'migrate') {
-      out(`fedtrust: the store at ${describeDatabaseUrl(settings.DATABASE_URL)} is up to date`);
-      return 0;
-    }
-    const services = composeServices({
-      settings,
-      store,
-      logger: createLogger(settings.LOG_LEVEL ?? 'warn', 2),
-      version: VERSION,
-    });
-    const result = await runSweep(services.sweep);
-    const delivered = await services.notifier.deliverPending(1000);
-    const counts = result.results.reduce<Record<string, number>>(
-      (c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }),
-      {},
-    );
-    out(
-      `swept ${result.domains} domain(s): ${
-        Object.entries(counts)
-          .map(([s, n]) => `${n} ${s}`)
-          .join(', ') || 'nothing watched'
-      }; ${result.transitions} alert change(s); delivered ${delivered.sent}, retrying ${delivered.retried}, failed ${delivered.failed}`,
-    );
-    return 0;
-  } catch (error) {
-    err(`fedtrust ${command}: ${isAppError(error) ? error.message : (error as Error).message}`);
-    return 1;
-  } finally {
-    await store?.close();
-  }
-}
-
 /** The `fedtrust` command. Returns the exit code; never throws. */
 export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
   const out = io?.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
@@ -284,7 +241,10 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     let results: Assessment[];
     if (command === 'sweep' || command === 'migrate') {
       if (rest.length > 0) throw bad(`fedtrust ${command} takes no arguments`);
-      return await runMaintenance(command, settings, out, err);
+      // Loaded only here: a check needs neither the store nor the Bot Framework.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: import() would need ESM under jest
+      const { runMaintenance } = require('./cli/maintenance') as Maintenance;
+      return await runMaintenance(command, settings, { out, err, version: VERSION });
     }
     if (command === 'check')
       results = await runCheck(rest, values, settings, { out, err, color }, now);

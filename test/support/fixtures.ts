@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The shared, real fixtures (never edited): ../shared/fixtures beside the repository. */
-export const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
+/** The real, public fixtures (never edited), in the repository: test/fixtures (sources in SOURCES.md). */
+export const FIXTURES = join(__dirname, '..', 'fixtures');
 
 export function fixture(relative: string): string {
   return join(FIXTURES, relative);

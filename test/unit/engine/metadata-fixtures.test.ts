@@ -5,7 +5,7 @@ import { verifyMetadataSignature } from '../../../src/engine/signature';
 import { fixture } from '../../support/fixtures';
 
 /**
- * Expectations per real fixture, taken from ../shared/fixtures/SOURCES.md (entityID, distinct signing
+ * Expectations per real fixture, taken from test/fixtures/SOURCES.md (entityID, distinct signing
  * certificates, their SHA-1 thumbprints) — written by the fixture curator, not by this parser. The
  * signature verdicts were cross-checked with xmlsec1 (`xmlsec1 --verify --id-attr:ID …`), which agrees
  * on every file; edited or CRLF-converted copies do not verify, and the tampered one must not.
