@@ -11,6 +11,7 @@ import { parseMetadata } from '../src/engine/metadata-parser';
 import { verifyMetadataSignature } from '../src/engine/signature';
 import { MetadataSource } from '../src/sources/metadata-source';
 import { SafeFetcher } from '../src/sources/safe-fetcher';
+import { benchFanOut } from './fan-out';
 
 const FILE = 'adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml';
 const xml = readFileSync(join(__dirname, '..', 'test', 'fixtures', FILE), 'utf8');
@@ -85,3 +86,5 @@ for (const r of rows) {
     `${(r.perOpUs / baseline.perOpUs).toFixed(3)}×`.padStart(12),
   );
 }
+
+void benchFanOut();

@@ -53,7 +53,16 @@ export function composeServices(options: ServiceOptions): Services {
     metrics,
   };
   const adapter = createAdapter(settings);
-  const notifier = createNotifier({ adapter, settings, store, templates, clock, logger, version });
+  const notifier = createNotifier({
+    adapter,
+    settings,
+    store,
+    templates,
+    clock,
+    logger,
+    version,
+    onFailed: (reason) => metrics.countFailedDelivery(reason),
+  });
   return {
     settings,
     store,

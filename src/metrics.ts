@@ -18,6 +18,7 @@ const STATUS_VALUE: Record<Status, number> = { ok: 0, warning: 1, critical: 2, u
 export class Metrics {
   readonly registry = new Registry();
   private readonly checks: Counter<'result'>;
+  private readonly failedDeliveries: Counter<'reason'>;
 
   constructor(store: MetricsStore, clock: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -25,6 +26,12 @@ export class Metrics {
       name: 'fedtrust_checks_total',
       help: 'Checks run, by result',
       labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.failedDeliveries = new Counter({
+      name: 'fedtrust_deliveries_failed_total',
+      help: 'Deliveries to Teams that failed for good, by reason (each also logged and reported in another conversation)',
+      labelNames: ['reason'],
       registers: [this.registry],
     });
     const daysLeft = new Gauge({
@@ -93,5 +100,9 @@ export class Metrics {
 
   countCheck(result: Status): void {
     this.checks.inc({ result });
+  }
+
+  countFailedDelivery(reason: string): void {
+    this.failedDeliveries.inc({ reason });
   }
 }

@@ -10,6 +10,16 @@ import type {
   NoticeDelivery,
   NoticeOutbox,
 } from '../store/store';
+import { RateWindows, TEAMS_THREAD_LIMITS, type RateWindow } from './rate-windows';
+import { buildRenotification, type ReplyMessage } from './renotification';
+import {
+  classifyFailure,
+  describeSendError,
+  failureReason,
+  keepsRetrying,
+  retryDelayMs,
+  type SendFailure,
+} from './retry-policy';
 
 /** Sends to Teams; implemented over the Bot Framework in src/bot (a port, so alerts stay botbuilder-free). */
 export interface AlertSender {
@@ -17,46 +27,23 @@ export interface AlertSender {
   post(conversation: ConversationRecord, card: AdaptiveCard): Promise<string | undefined>;
   update(conversation: ConversationRecord, activityId: string, card: AdaptiveCard): Promise<void>;
   /** A reply in the thread of `activityId` (channels), or a follow-up message (chats). */
-  reply(conversation: ConversationRecord, activityId: string, text: string): Promise<void>;
+  reply(conversation: ConversationRecord, activityId: string, message: ReplyMessage): Promise<void>;
 }
 
-/** What a failed send says about retrying (HTTP status and Retry-After, when the sender knows them). */
-export interface SendFailure {
-  statusCode?: number;
-  retryAfterMs?: number;
-  message: string;
-}
-
-export function describeSendError(error: unknown): SendFailure {
-  const e = error as {
-    statusCode?: number;
-    status?: number;
-    message?: string;
-    response?: { headers?: { get?(name: string): string | null } };
-  };
-  const statusCode = e.statusCode ?? e.status;
-  const retryAfter = e.response?.headers?.get?.('retry-after');
-  const seconds = retryAfter ? Number(retryAfter) : NaN;
-  return {
-    statusCode,
-    retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined,
-    message: e.message ?? String(error),
-  };
-}
-
-const RETRYABLE = new Set([412, 429, 502, 503, 504]);
-const GONE = new Set([403, 404]);
-export const MAX_ATTEMPTS = 8;
-
-/** Exponential backoff with full jitter, honouring Retry-After (DESIGN §7). */
-export function retryDelayMs(
-  attempt: number,
-  failure: SendFailure,
-  random: () => number = Math.random,
-): number {
-  const backoff = Math.min(60_000, 1_000 * 2 ** attempt) * (0.5 + random() / 2);
-  return Math.max(backoff, failure.retryAfterMs ?? 0);
-}
+/**
+ * Requests per second per tenant for the whole bot (DESIGN §7: at most 50), spread evenly with headroom:
+ * Teams counts when a request arrives, we when it leaves, and a burst sent at once arrives spread out —
+ * into Teams' next second.
+ */
+export const TENANT_LIMITS: readonly RateWindow[] = [
+  { windowMs: 1_000, count: 45 },
+  { windowMs: 100, count: 4 },
+];
+/** Teams' per-thread windows, each 10 % longer for the same reason. */
+const THREAD_LIMITS = TEAMS_THREAD_LIMITS.map((l) => ({ ...l, windowMs: l.windowMs * 1.1 }));
+/** Conversations served at once by one notifier (each in its own order, paced by Teams' limits). */
+const PARALLEL_CONVERSATIONS = 32;
+const CLAIM_BATCH = 200;
 
 export interface NotifierDependencies {
   store: DeliveryOutbox & NoticeOutbox & ConversationStore & Pick<AlertStore, 'getAlert'>;
@@ -66,53 +53,88 @@ export interface NotifierDependencies {
   clock: () => Date;
   logger: Logger;
   random?: () => number;
-  /**
-   * Least time between two sends to one conversation. Teams allows a bot 7 messages a second, 8 in 2 s
-   * and 60 in 30 s per thread: 500 ms keeps a burst inside all three.
-   */
-  pacingMs?: number;
+  /** Counts a delivery that failed for good (`fedtrust_deliveries_failed_total{reason}`). */
+  onFailed?: (reason: string) => void;
+  /** Teams' per-thread limits; tests may tighten them. */
+  threadLimits?: readonly RateWindow[];
+  tenantLimits?: readonly RateWindow[];
 }
 
-export const DEFAULT_PACING_MS = 500;
-
-/** The thread reply that notifies (a rise to critical, or a re-notification): mentions the on-call. */
-export function replyText(alert: AlertCardState, oncall: string | undefined): string {
-  const who = oncall ? `${oncall} ` : '';
-  return `${who}${alert.severity.toUpperCase()}: ${alert.code} for ${alert.domains.join(', ')} is open and not acknowledged. Acknowledge or snooze it on the card.`;
-}
+type Outcome = 'sent' | 'retried' | 'failed';
 
 /**
- * Drains the outbox: every queued delivery is sent once, its Teams activity id recorded right after.
- * An update or reply waits for its post; 429/412/502/503/504 are retried with backoff honouring
- * Retry-After; 403/404 (the bot was removed) deactivate the conversation.
+ * Drains the outbox (DESIGN §7): every queued delivery is sent once and its Teams activity id recorded
+ * right after; conversations are served in parallel, each in its queued order and within Teams'
+ * per-thread limits, the whole bot within the per-tenant rate; claims are taken again until nothing
+ * is due. An update or reply waits for its post. A transient failure is retried with backoff while the
+ * alert is live (24 h at least); a delivery that fails for good is logged, counted, and reported in
+ * another conversation of the tenant that watches the same domain.
  */
 export class Notifier {
-  private readonly lastSend = new Map<string, number>();
+  private readonly threads: RateWindows;
+  private readonly tenants: RateWindows;
 
-  constructor(private readonly deps: NotifierDependencies) {}
-
-  /** Waits until this conversation may receive the next message (monotonic time, not business time). */
-  private async pace(conversationId: string): Promise<void> {
-    const interval = this.deps.pacingMs ?? DEFAULT_PACING_MS;
-    const wait = (this.lastSend.get(conversationId) ?? -Infinity) + interval - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    this.lastSend.set(conversationId, performance.now());
+  constructor(private readonly deps: NotifierDependencies) {
+    this.threads = new RateWindows(deps.threadLimits ?? THREAD_LIMITS);
+    this.tenants = new RateWindows(deps.tenantLimits ?? TENANT_LIMITS);
   }
 
-  async deliverPending(limit = 100): Promise<{ sent: number; retried: number; failed: number }> {
+  /** Waits until Teams' limits let this conversation (and its tenant) receive the next message. */
+  private async pace(conversation: ConversationRecord): Promise<void> {
+    const now = performance.now(); // monotonic: pacing, not business time
+    const wait = Math.max(
+      this.threads.reserve(conversation.id, now),
+      this.tenants.reserve(conversation.tenantId ?? '', now),
+    );
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** Sends everything due now (claimed batch after batch) and returns what happened. */
+  async deliverPending(
+    limit = Infinity,
+  ): Promise<{ sent: number; retried: number; failed: number }> {
     const counts = { sent: 0, retried: 0, failed: 0 };
-    for (const delivery of await this.deps.store.claimDeliveries(this.deps.clock(), limit)) {
-      const outcome = await this.deliver(delivery);
-      counts[outcome]++;
-    }
-    for (const notice of await this.deps.store.claimNotices(this.deps.clock(), limit)) {
-      const outcome = await this.deliverNotice(notice);
-      counts[outcome]++;
+    for (let taken = 0; taken < limit;) {
+      const batch = Math.min(CLAIM_BATCH, limit - taken);
+      const deliveries = await this.deps.store.claimDeliveries(this.deps.clock(), batch);
+      const notices = await this.deps.store.claimNotices(this.deps.clock(), batch);
+      if (deliveries.length === 0 && notices.length === 0) break;
+      taken += deliveries.length + notices.length;
+      const work = [
+        ...deliveries.map((d) => ({
+          conversationId: d.conversationId,
+          run: () => this.deliver(d),
+        })),
+        ...notices.map((n) => ({
+          conversationId: n.conversationId,
+          run: () => this.deliverNotice(n),
+        })),
+      ];
+      for (const outcome of await this.perConversation(work)) counts[outcome]++;
     }
     return counts;
   }
 
-  private async deliverNotice(n: NoticeDelivery): Promise<'sent' | 'retried' | 'failed'> {
+  /** Runs each conversation's work in order, several conversations at once. */
+  private async perConversation(
+    work: { conversationId: string; run: () => Promise<Outcome> }[],
+  ): Promise<Outcome[]> {
+    const queues = new Map<string, (() => Promise<Outcome>)[]>();
+    for (const w of work)
+      queues.set(w.conversationId, [...(queues.get(w.conversationId) ?? []), w.run]);
+    const pending = [...queues.values()];
+    const outcomes: Outcome[] = [];
+    const worker = async (): Promise<void> => {
+      for (let queue = pending.shift(); queue; queue = pending.shift())
+        for (const run of queue) outcomes.push(await run());
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, pending.length) }, worker),
+    );
+    return outcomes;
+  }
+
+  private async deliverNotice(n: NoticeDelivery): Promise<Outcome> {
     const { store, clock } = this.deps;
     const conversation = await store.getConversation(n.conversationId);
     if (!conversation?.active) {
@@ -120,25 +142,25 @@ export class Notifier {
       return 'failed';
     }
     try {
-      await this.pace(conversation.id);
+      await this.pace(conversation);
       await this.deps.sender.post(conversation, this.deps.renderNotice(n.title, n.lines));
       await store.markNoticeSent(n.id, clock());
       return 'sent';
     } catch (error) {
       const failure = describeSendError(error);
-      const retry = failure.statusCode === undefined || RETRYABLE.has(failure.statusCode);
-      if (failure.statusCode !== undefined && GONE.has(failure.statusCode))
-        await store.setConversationActive(conversation.id, false, clock());
+      const kind = classifyFailure(failure);
+      if (kind === 'removed') await store.setConversationActive(conversation.id, false, clock());
       const retryAt =
-        retry && n.attempts + 1 < MAX_ATTEMPTS
+        kind === 'retry' && keepsRetrying(n.createdAt, clock(), false)
           ? new Date(clock().getTime() + retryDelayMs(n.attempts, failure, this.deps.random))
           : undefined;
       await store.markNoticeFailed(n.id, failure.message, retryAt);
+      if (!retryAt) this.deps.onFailed?.(failureReason(failure, kind));
       return retryAt ? 'retried' : 'failed';
     }
   }
 
-  private async deliver(d: DeliveryRecord): Promise<'sent' | 'retried' | 'failed'> {
+  private async deliver(d: DeliveryRecord): Promise<Outcome> {
     const { store, sender, clock } = this.deps;
     const [alert, conversation] = await Promise.all([
       store.getAlert(d.alertId),
@@ -149,8 +171,8 @@ export class Notifier {
       return 'failed';
     }
     try {
-      await this.pace(conversation.id);
       if (d.kind === 'post') {
+        await this.pace(conversation);
         const activityId = await sender.post(conversation, this.deps.renderCard(alert));
         await store.markDelivered(d.id, activityId, clock());
         return 'sent';
@@ -165,48 +187,74 @@ export class Notifier {
         );
         return 'retried';
       }
+      await this.pace(conversation);
       if (d.kind === 'update')
         await sender.update(conversation, posted, this.deps.renderCard(alert));
-      else await sender.reply(conversation, posted, replyText(alert, conversation.oncall));
+      else
+        await sender.reply(
+          conversation,
+          posted,
+          buildRenotification(alert, conversation.oncall, clock()),
+        );
       await store.markDelivered(d.id, undefined, clock());
       return 'sent';
     } catch (error) {
-      return this.failed(d, conversation, describeSendError(error));
+      return this.failed(d, conversation, alert, describeSendError(error));
     }
   }
 
   private async failed(
     d: DeliveryRecord,
     conversation: ConversationRecord,
+    alert: AlertCardState,
     failure: SendFailure,
   ): Promise<'retried' | 'failed'> {
     const { store, clock, logger } = this.deps;
-    if (failure.statusCode !== undefined && GONE.has(failure.statusCode)) {
-      await store.setConversationActive(conversation.id, false, clock());
-      await store.markDeliveryFailed(
-        d.id,
-        `HTTP ${failure.statusCode}: the bot was removed from the conversation`,
-        undefined,
+    const kind = classifyFailure(failure);
+    if (kind === 'retry' && keepsRetrying(d.createdAt, clock(), alert.state !== 'resolved')) {
+      const retryAt = new Date(
+        clock().getTime() + retryDelayMs(d.attempts, failure, this.deps.random),
       );
-      logger.warn(
-        { conversation: conversation.id, status: failure.statusCode },
-        'conversation deactivated',
-      );
-      return 'failed';
+      await store.markDeliveryFailed(d.id, failure.message, retryAt);
+      return 'retried';
     }
-    const retryable = failure.statusCode === undefined || RETRYABLE.has(failure.statusCode);
-    if (!retryable || d.attempts + 1 >= MAX_ATTEMPTS) {
-      await store.markDeliveryFailed(d.id, failure.message, undefined);
-      logger.error(
-        { delivery: d.id, status: failure.statusCode, err: failure.message },
-        'delivery failed for good',
-      );
-      return 'failed';
-    }
-    const retryAt = new Date(
-      clock().getTime() + retryDelayMs(d.attempts, failure, this.deps.random),
+    const reason = failureReason(failure, kind);
+    if (kind === 'removed') await store.setConversationActive(conversation.id, false, clock());
+    const error =
+      kind === 'removed'
+        ? `HTTP ${failure.statusCode}: the bot was removed from the conversation`
+        : failure.statusCode === undefined
+          ? failure.message
+          : `HTTP ${failure.statusCode}: ${failure.message}`;
+    await store.markDeliveryFailed(d.id, error, undefined);
+    logger.error(
+      { delivery: d.id, alert: d.alertId, conversation: conversation.id, reason, err: error },
+      'delivery failed for good',
     );
-    await store.markDeliveryFailed(d.id, failure.message, retryAt);
-    return 'retried';
+    this.deps.onFailed?.(reason);
+    // Never silent: tell another conversation of the tenant that watches the same domain.
+    await store.queueNotice(
+      {
+        idpKey: alert.idpKey,
+        domains: alert.domains,
+        tenantId: conversation.tenantId,
+        exceptConversationId: conversation.id,
+        title: `An alert could not be delivered to ${conversationLabel(conversation)}`,
+        lines: [
+          `${alert.severity.toUpperCase()}: ${alert.code} for ${alert.domains.join(', ')}.`,
+          `Teams refused the ${d.kind} (${error}). Type alerts here to see it, or check that the bot is still in that conversation.`,
+        ],
+      },
+      clock(),
+    );
+    return 'failed';
   }
+}
+
+/** How a conversation is named in a notice: its Teams name when the reference has one. */
+function conversationLabel(c: ConversationRecord): string {
+  const conversation = c.reference.conversation as { name?: unknown } | undefined;
+  const name = typeof conversation?.name === 'string' ? conversation.name : undefined;
+  const scope = c.scope === 'channel' ? 'channel' : c.scope === 'groupChat' ? 'group chat' : 'chat';
+  return name ? `the ${scope} ${name}` : `a ${scope} (${c.id.slice(0, 40)})`;
 }

@@ -15,7 +15,8 @@ export type Command =
   | { kind: 'watchlist' }
   | { kind: 'alerts' }
   | { kind: 'set-autorollover'; domain: string; value: boolean }
-  | { kind: 'set-oncall'; oncall: string }
+  /** The person or tag is the mention entity of the activity (bot/turn-facts.ts), not the text. */
+  | { kind: 'set-oncall'; clear?: true }
   | { kind: 'set-lead'; days: number }
   | { kind: 'invalid'; reason: string }
   | { kind: 'unknown' };
@@ -112,7 +113,7 @@ function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
   };
 }
 
-function parseSet(args: string[], text: string): Command {
+function parseSet(args: string[]): Command {
   const what = args[0]?.toLowerCase();
   if (what === 'autorollover') {
     const domain = parseDomain(args[1] ?? '');
@@ -126,14 +127,10 @@ function parseSet(args: string[], text: string): Command {
     return { kind: 'set-autorollover', domain: domain.ascii, value: value === 'on' };
   }
   if (what === 'oncall') {
-    const oncall = text.replace(/^set\s+oncall\s*/i, '').trim();
-    if (!oncall || oncall.length > 100)
-      return {
-        kind: 'invalid',
-        reason:
-          'Say `set oncall @name` or a tag like `set oncall #sre-oncall` (100 characters at most).',
-      };
-    return { kind: 'set-oncall', oncall };
+    const rest = args.slice(1).map((w) => w.toLowerCase());
+    if (rest.length === 1 && (rest[0] === 'off' || rest[0] === 'none'))
+      return { kind: 'set-oncall', clear: true };
+    return { kind: 'set-oncall' };
   }
   if (what === 'lead') {
     const days = Number(args[1]);
@@ -147,7 +144,8 @@ function parseSet(args: string[], text: string): Command {
   }
   return {
     kind: 'invalid',
-    reason: 'Say `set autorollover <domain> on|off` or `set oncall <@name or tag>`.',
+    reason:
+      'Say `set autorollover <domain> on|off`, `set lead <days>` or `set oncall @name` (or a @tag).',
   };
 }
 
@@ -167,6 +165,6 @@ export function parseCommand(text: string): Command {
   if (verb === 'watch' || verb === 'unwatch') return parseWatch(verb, args);
   if (verb === 'watchlist' && args.length === 0) return { kind: 'watchlist' };
   if (verb === 'alerts' && args.length === 0) return { kind: 'alerts' };
-  if (verb === 'set') return parseSet(args, plainText(text));
+  if (verb === 'set') return parseSet(args);
   return { kind: 'unknown' };
 }

@@ -101,7 +101,7 @@ export class FedtrustBot extends TeamsActivityHandler {
       case 'set-autorollover':
         return handleSetAutoRollover(this.ctx, turn, command.domain, command.value);
       case 'set-oncall':
-        return handleSetOncall(this.ctx, turn, command.oncall);
+        return handleSetOncall(this.ctx, turn, command.clear === true);
       case 'set-lead':
         return handleSetLead(this.ctx, turn, command.days);
       case 'invalid':

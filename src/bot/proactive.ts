@@ -31,6 +31,7 @@ export function createNotifier(options: {
   clock: () => Date;
   logger: Logger;
   version: string;
+  onFailed?: (reason: string) => void;
 }): Notifier {
   return new Notifier({
     store: options.store,
@@ -40,5 +41,6 @@ export function createNotifier(options: {
     renderNotice: (title, lines) => renderMessageCard(options.templates, title, lines, 'accent'),
     clock: options.clock,
     logger: options.logger,
+    onFailed: options.onFailed,
   });
 }

@@ -9,6 +9,7 @@ import {
 import type { AlertSender } from '../alerts/notifier';
 import type { AdaptiveCard } from '../cards/card-templates';
 import { continueAndRethrow } from './continue-and-rethrow';
+import { serializeTagMentions } from './tag-mentions';
 import type { ConversationRecord } from '../store/store';
 
 /** In a channel, the conversation id of the channel itself (a new post) or of one thread (a reply). */
@@ -43,6 +44,7 @@ async function sendToConversation(
  * channel), updates edit it in place, notifications are replies in its thread.
  */
 export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSender {
+  serializeTagMentions();
   const within = async (
     conversation: ConversationRecord,
     threadRootId: string | undefined,
@@ -71,9 +73,12 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
         await turn.updateActivity({ ...attachment(card), id: activityId });
       });
     },
-    async reply(conversation, activityId, text) {
+    async reply(conversation, activityId, message) {
       await within(conversation, activityId, async (turn) => {
-        await sendToConversation(turn, MessageFactory.text(text));
+        await sendToConversation(turn, {
+          ...MessageFactory.text(message.text),
+          entities: message.entities,
+        });
       });
     },
   };

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import type { ConversationRecord } from '../store/store';
+import type { ConversationRecord, Oncall } from '../store/store';
 import type { Caller } from '../use-cases/actor';
 import { tenantOf } from './tenant-policy';
 
@@ -36,4 +36,26 @@ export function seenConversation(
     scope: scopeOf(turn),
     tenantId: tenantOf(turn.activity),
   };
+}
+
+const MAX_MENTION_LENGTH = 256;
+
+/**
+ * The first person or tag the message @mentions, other than the bot itself, from the activity's
+ * mention entities (DESIGN §7 "Mentions"): `<at>Alex Wilber</at>` in the text is only a label, the
+ * entity carries the id Teams notifies. Tags come as `mentioned.type: "tag"`.
+ */
+export function mentionedOncall(turn: TurnContext): Oncall | undefined {
+  const bot = turn.activity.recipient?.id;
+  for (const entity of turn.activity.entities ?? []) {
+    if (entity.type !== 'mention') continue;
+    const mentioned = (entity as { mentioned?: { id?: unknown; name?: unknown; type?: unknown } })
+      .mentioned;
+    const { id, name } = mentioned ?? {};
+    if (typeof id !== 'string' || typeof name !== 'string' || id === bot) continue;
+    if (!id || !name.trim() || id.length > MAX_MENTION_LENGTH || name.length > MAX_MENTION_LENGTH)
+      continue;
+    return { kind: mentioned?.type === 'tag' ? 'tag' : 'user', id, name: name.trim() };
+  }
+  return undefined;
 }

@@ -85,13 +85,35 @@ export function renderLeadCard(templates: CardTemplates, days: number): Adaptive
   );
 }
 
-/** The answer to `set oncall …`. */
-export function renderOncallCard(templates: CardTemplates, oncall: string): AdaptiveCard {
+/** The answer to `set oncall …`: who is mentioned now, or why nobody was set. */
+export function renderOncallCard(
+  templates: CardTemplates,
+  outcome: { set: { kind: 'user' | 'tag'; name: string } } | { cleared: true } | { missing: true },
+): AdaptiveCard {
+  if ('set' in outcome)
+    return renderMessageCard(
+      templates,
+      'On-call set',
+      [
+        `Critical alerts that nobody acknowledged mention ${outcome.set.kind === 'tag' ? 'the tag ' : ''}${outcome.set.name} in their thread when they re-notify: Teams notifies ${outcome.set.kind === 'tag' ? 'everyone with the tag' : 'them'}.`,
+      ],
+      'good',
+    );
+  if ('cleared' in outcome)
+    return renderMessageCard(
+      templates,
+      'On-call cleared',
+      ['Re-notifications mention nobody here until someone says set oncall @name again.'],
+      'emphasis',
+    );
   return renderMessageCard(
     templates,
-    'On-call set',
-    [`Critical alerts that nobody acknowledged mention ${oncall} when they re-notify.`],
-    'good',
+    'Mention the on-call',
+    [
+      'Type set oncall, then @ and pick the person or the tag from the list Teams offers: only a real mention notifies anyone, a typed name does not.',
+      'set oncall off clears it.',
+    ],
+    'warning',
   );
 }
 

@@ -88,7 +88,11 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     meaning: 'tell fedtrust whether AD FS renews by itself',
   },
   { command: 'set lead <days>', meaning: 'how early manual renewals are flagged here (default 7)' },
-  { command: 'set oncall <@name or tag>', meaning: 'who re-notified critical alerts mention' },
+  {
+    command: 'set oncall @person|@tag',
+    meaning:
+      'who critical re-notifications mention (pick them from the @ list); set oncall off clears it',
+  },
   { command: 'help', meaning: 'this card' },
 ];
 

@@ -63,6 +63,29 @@ export async function postedTo(db: Db, alertIds: string[]): Promise<Record<strin
   return out;
 }
 
+export /** Per alert: its deliveries that failed for good, oldest first. */
+async function failedDeliveries(
+  db: Db,
+  alertIds: string[],
+): Promise<Record<string, { conversationId: string; kind: string; error: string }[]>> {
+  if (alertIds.length === 0) return {};
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['alert_id', 'conversation_id', 'kind', 'error'])
+    .where('alert_id', 'in', alertIds)
+    .where('state', '=', 'failed')
+    .orderBy('id')
+    .execute();
+  const out: Record<string, { conversationId: string; kind: string; error: string }[]> = {};
+  for (const r of rows)
+    (out[r.alert_id] ??= []).push({
+      conversationId: r.conversation_id,
+      kind: r.kind,
+      error: r.error ?? 'unknown error',
+    });
+  return out;
+}
+
 export async function queueDeliveries(
   tx: Db,
   alertId: string,

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
-import type { ConversationRecord, WatchRecord } from './store';
+import type { ConversationRecord, Oncall, WatchRecord } from './store';
 
 type Db = Kysely<Database>;
 
@@ -28,7 +28,7 @@ export async function upsertConversation(db: Db, r: ConversationRecord, now: Dat
     tenant_id: r.tenantId ?? null,
     active: r.active ? 1 : 0,
     lead_days: r.leadDays ?? null,
-    oncall: r.oncall ?? null,
+    oncall: r.oncall ? JSON.stringify(r.oncall) : null,
     updated_at: iso(now),
   };
   await db
@@ -62,7 +62,7 @@ export async function getConversation(db: Db, id: string): Promise<ConversationR
     tenantId: row.tenant_id ?? undefined,
     active: row.active === 1,
     leadDays: row.lead_days ?? undefined,
-    oncall: row.oncall ?? undefined,
+    oncall: parseOncall(row.oncall),
   };
 }
 
@@ -170,4 +170,22 @@ export async function getAutoRollover(db: Db, domain: string): Promise<boolean |
     .where('domain', '=', domain)
     .executeTakeFirst();
   return row?.auto_rollover === null || row === undefined ? undefined : row.auto_rollover === 1;
+}
+
+/**
+ * The stored on-call mention. A value from before mentions were kept (plain text such as "@sre", which
+ * notified nobody) reads as unset, so the next re-notification says how to set a real one.
+ */
+function parseOncall(text: string | null): Oncall | undefined {
+  if (!text?.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<Oncall>;
+    return typeof value.id === 'string' &&
+      typeof value.name === 'string' &&
+      (value.kind === 'user' || value.kind === 'tag')
+      ? { kind: value.kind, id: value.id, name: value.name }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

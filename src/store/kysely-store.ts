@@ -5,7 +5,13 @@ import * as auditLease from './audit-lease-queries';
 import * as conversations from './conversation-queries';
 import type { PlannedTransition, Watcher } from '../engine/alert-audience';
 import type { AlertRecord } from '../engine/alert-plan';
-import { applyAlertTransition, listAudience, postedTo, toAlert } from './alert-queries';
+import {
+  applyAlertTransition,
+  failedDeliveries,
+  listAudience,
+  postedTo,
+  toAlert,
+} from './alert-queries';
 import { date } from './sql-helpers';
 import * as outbox from './outbox-queries';
 import * as snapshots from './snapshot-queries';
@@ -18,6 +24,7 @@ import type {
   ConversationRecord,
   DeliveryRecord,
   NoticeDelivery,
+  NoticeRequest,
   SnapshotKind,
   SnapshotRecord,
   Store,
@@ -136,6 +143,10 @@ export class KyselyStore implements Store {
     return postedTo(this.db, alertIds);
   }
 
+  failedDeliveries(alertIds: string[]) {
+    return failedDeliveries(this.db, alertIds);
+  }
+
   async applyAlertTransitions(transitions: PlannedTransition[], now: Date): Promise<void> {
     if (transitions.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
@@ -167,10 +178,7 @@ export class KyselyStore implements Store {
     return outbox.postedActivityId(this.db, alertId, conversationId);
   }
 
-  queueNotice(
-    notice: { idpKey: string; domains: string[]; title: string; lines: string[] },
-    now: Date,
-  ): Promise<number> {
+  queueNotice(notice: NoticeRequest, now: Date): Promise<number> {
     return outbox.queueNotice(this.db, notice, now);
   }
 

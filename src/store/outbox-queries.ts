@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { iso, newOutboxRow, type Db } from './sql-helpers';
 import type { Database } from './schema';
-import type { DeliveryRecord, NoticeDelivery } from './store';
+import type { DeliveryRecord, NoticeDelivery, NoticeRequest } from './store';
 
 function toDelivery(r: Database['deliveries']): DeliveryRecord {
   return {
@@ -14,6 +14,7 @@ function toDelivery(r: Database['deliveries']): DeliveryRecord {
     activityId: r.activity_id ?? undefined,
     attempts: r.attempts,
     nextAttemptAt: new Date(r.next_attempt_at),
+    createdAt: new Date(r.created_at),
   };
 }
 
@@ -26,6 +27,7 @@ function noticeRows(db: Db) {
       'notice_deliveries.id',
       'notice_deliveries.conversation_id',
       'notice_deliveries.attempts',
+      'notice_deliveries.created_at',
       'notices.title',
       'notices.lines_json',
     ]);
@@ -35,6 +37,7 @@ function toNotice(r: {
   id: string;
   conversation_id: string;
   attempts: number;
+  created_at: string;
   title: string;
   lines_json: string;
 }): NoticeDelivery {
@@ -42,6 +45,7 @@ function toNotice(r: {
     id: r.id,
     conversationId: r.conversation_id,
     attempts: r.attempts,
+    createdAt: new Date(r.created_at),
     title: r.title,
     lines: JSON.parse(r.lines_json) as string[],
   };
@@ -101,27 +105,25 @@ export async function postedActivityId(
   return row?.activity_id ?? undefined;
 }
 
-/** Active conversations watching any of the names (a notice's recipients). */
-async function watchers(tx: Db, domains: string[]): Promise<string[]> {
-  if (domains.length === 0) return [];
-  const rows = await tx
+/** Active conversations watching any of the names (a notice's recipients), narrowed as asked. */
+async function watchers(tx: Db, n: NoticeRequest): Promise<string[]> {
+  if (n.domains.length === 0) return [];
+  let query = tx
     .selectFrom('watches')
     .innerJoin('conversations', 'conversations.id', 'watches.conversation_id')
     .select('watches.conversation_id')
     .distinct()
     .where('conversations.active', '=', 1)
-    .where('watches.domain', 'in', domains)
-    .execute();
-  return rows.map((r) => r.conversation_id).sort();
+    .where('watches.domain', 'in', n.domains);
+  if (n.tenantId !== undefined) query = query.where('conversations.tenant_id', '=', n.tenantId);
+  if (n.exceptConversationId !== undefined)
+    query = query.where('conversations.id', '<>', n.exceptConversationId);
+  return (await query.execute()).map((r) => r.conversation_id).sort();
 }
 
-export async function queueNotice(
-  db: Db,
-  n: { idpKey: string; domains: string[]; title: string; lines: string[] },
-  now: Date,
-): Promise<number> {
+export async function queueNotice(db: Db, n: NoticeRequest, now: Date): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const conversations = await watchers(tx, n.domains);
+    const conversations = await watchers(tx, n);
     if (conversations.length === 0) return 0;
     const id = randomUUID();
     await tx

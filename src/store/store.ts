@@ -11,7 +11,16 @@ export interface ConversationRecord {
   tenantId?: string;
   active: boolean;
   leadDays?: number;
-  oncall?: string;
+  /** Whom critical re-notifications mention (`set oncall`): a real Teams mention, so Teams notifies. */
+  oncall?: Oncall;
+}
+
+/** A Teams user or tag as a mention entity names it (DESIGN §7 "Mentions"). */
+export interface Oncall {
+  kind: 'user' | 'tag';
+  /** The user's id (29:… / AAD object id) or the tag's id, from the mention entity. */
+  id: string;
+  name: string;
 }
 
 export interface WatchRecord {
@@ -44,6 +53,8 @@ export interface DeliveryRecord {
   activityId?: string;
   attempts: number;
   nextAttemptAt: Date;
+  /** When it was queued: a failing delivery is retried for at least 24 h from here (DESIGN §7). */
+  createdAt: Date;
 }
 
 /** An informational notice (a new signing certificate was published): posted once, nothing to acknowledge. */
@@ -53,6 +64,17 @@ export interface NoticeDelivery {
   title: string;
   lines: string[];
   attempts: number;
+  createdAt: Date;
+}
+
+/** A notice to queue: to whom (who watches `domains`, narrowed by tenant and exception), and what. */
+export interface NoticeRequest {
+  idpKey: string;
+  domains: string[];
+  tenantId?: string;
+  exceptConversationId?: string;
+  title: string;
+  lines: string[];
 }
 
 export interface AuditEntry {
@@ -130,6 +152,10 @@ export interface AlertStore {
   listAudience(): Promise<Watcher[]>;
   /** Per alert: the conversations its card was posted to or is queued for. */
   postedTo(alertIds: string[]): Promise<Record<string, string[]>>;
+  /** Per alert: its deliveries that failed for good (shown by `alerts`, never silent). */
+  failedDeliveries(
+    alertIds: string[],
+  ): Promise<Record<string, { conversationId: string; kind: string; error: string }[]>>;
   /**
    * Writes planned transitions with the deliveries the planner chose, in one transaction: written
    * before anything is sent (the outbox).
@@ -165,11 +191,11 @@ export interface DeliveryOutbox {
 
 /** Informational notices (a new signing certificate was published), through the same kind of outbox. */
 export interface NoticeOutbox {
-  /** Queues a notice to every active conversation watching one of `domains`. */
-  queueNotice(
-    notice: { idpKey: string; domains: string[]; title: string; lines: string[] },
-    now: Date,
-  ): Promise<number>;
+  /**
+   * Queues a notice to every active conversation watching one of `domains` — only those of
+   * `tenantId` and not `exceptConversationId`, when given.
+   */
+  queueNotice(notice: NoticeRequest, now: Date): Promise<number>;
   pendingNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]>;
   markNoticeSent(id: string, now: Date): Promise<void>;

@@ -7,7 +7,10 @@ export const SNOOZE_HOURS = 24;
 const MAX_ALERT_ID_LENGTH = 64;
 
 export interface AlertActionDependencies extends Clocked {
-  store: Pick<AlertStore, 'getAlert' | 'listLiveAlerts' | 'acknowledgeAlert' | 'snoozeAlert'> &
+  store: Pick<
+    AlertStore,
+    'getAlert' | 'listLiveAlerts' | 'acknowledgeAlert' | 'snoozeAlert' | 'failedDeliveries'
+  > &
     Pick<WatchStore, 'listWatches'>;
 }
 
@@ -74,11 +77,18 @@ export function snooze(
   );
 }
 
-/** `alerts`: the live alerts of everything the caller's conversation watches. */
+/**
+ * `alerts`: the live alerts of everything the caller's conversation watches, each with the deliveries
+ * that failed for good (in any conversation: a failure is never silent).
+ */
 export async function alertsFor(
   deps: AlertActionDependencies,
   caller: Caller,
-): Promise<AlertRecord[]> {
+): Promise<(AlertRecord & { failedDeliveries: { conversationId: string; error: string }[] })[]> {
   const watched = await watchedBy(deps, caller);
-  return (await deps.store.listLiveAlerts()).filter((a) => a.domains.some((d) => watched.has(d)));
+  const alerts = (await deps.store.listLiveAlerts()).filter((a) =>
+    a.domains.some((d) => watched.has(d)),
+  );
+  const failed = await deps.store.failedDeliveries(alerts.map((a) => a.id));
+  return alerts.map((a) => ({ ...a, failedDeliveries: failed[a.id] ?? [] }));
 }

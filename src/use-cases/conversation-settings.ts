@@ -1,4 +1,10 @@
-import type { AuditLog, ConversationRecord, ConversationStore, WatchStore } from '../store/store';
+import type {
+  AuditLog,
+  ConversationRecord,
+  ConversationStore,
+  Oncall,
+  WatchStore,
+} from '../store/store';
 import type { Caller, Clocked } from './actor';
 
 export interface SettingsDependencies extends Clocked {
@@ -41,13 +47,18 @@ export function setLead(deps: SettingsDependencies, caller: Caller, days: number
   return updateConversation(deps, caller, { leadDays: days }, { action: 'lead', detail: { days } });
 }
 
-/** `set oncall …`: whom this conversation's critical re-notifications mention. */
+/** `set oncall @…`: whom this conversation's critical re-notifications mention; undefined clears it. */
 export function setOncall(
   deps: SettingsDependencies,
   caller: Caller,
-  oncall: string,
+  oncall: Oncall | undefined,
 ): Promise<void> {
-  return updateConversation(deps, caller, { oncall }, { action: 'oncall', detail: { oncall } });
+  return updateConversation(
+    deps,
+    caller,
+    { oncall },
+    { action: 'oncall', detail: { oncall: oncall ?? null } },
+  );
 }
 
 /** `set autorollover` and the check card's question: a fact about the domain's AD FS, for everyone. */

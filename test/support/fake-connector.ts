@@ -26,6 +26,30 @@ export class FakeConnector {
   /** Requests received and held, never accepted. */
   readonly held: string[] = [];
   private posts = 0;
+  /**
+   * Teams' throttling, enforced like the real service: above any limit a request is answered 429 with
+   * Retry-After. `thread` limits count per conversation (thread), `tenantPerSecond` over everything.
+   */
+  limits?: { tenantPerSecond: number; thread: { windowMs: number; count: number }[] };
+  /** The next n requests whose path contains `resetMatch` have their connection destroyed, unanswered. */
+  resetNext = 0;
+  resetMatch?: string;
+  /** Requests answered 429 by `limits`. */
+  throttled = 0;
+  private readonly seen: { at: number; conversation: string }[] = [];
+
+  /** Whether `limits` refuse a request to `conversation` now (and remembers an accepted one). */
+  private overLimit(conversation: string): boolean {
+    if (!this.limits) return false;
+    const now = performance.now();
+    const within = (ms: number, c?: string) =>
+      this.seen.filter((r) => r.at > now - ms && (c === undefined || r.conversation === c)).length;
+    const over =
+      within(1_000) >= this.limits.tenantPerSecond ||
+      this.limits.thread.some((l) => within(l.windowMs, conversation) >= l.count);
+    if (!over) this.seen.push({ at: now, conversation });
+    return over;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -37,6 +61,22 @@ export class FakeConnector {
         if (req.method === 'POST' && ++this.posts === this.holdPostNumber) {
           this.held.push(req.url ?? '');
           return; // no answer: the sender dies waiting, and nothing was accepted
+        }
+        if (
+          this.resetNext > 0 &&
+          this.resetMatch &&
+          decodeURIComponent(req.url ?? '').includes(this.resetMatch)
+        ) {
+          this.resetNext--;
+          req.socket.destroy();
+          return;
+        }
+        const conversation = /\/v3\/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '';
+        if (req.method !== 'GET' && this.overLimit(decodeURIComponent(conversation))) {
+          this.throttled++;
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+          res.end(JSON.stringify({ error: { code: 'Throttled', message: 'HTTP 429' } }));
+          return;
         }
         const at = this.failures.findIndex(
           (f) => !f.match || decodeURIComponent(req.url ?? '').includes(f.match),

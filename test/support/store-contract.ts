@@ -49,14 +49,15 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
 
     it('saves conversations and deactivates them', async () => {
       await store.upsertConversation(conversation('c1'), NOW);
-      await store.upsertConversation({ ...conversation('c1'), leadDays: 14, oncall: '@sre' }, NOW);
+      const oncall = { kind: 'tag' as const, id: 'tag-1', name: 'SRE On-call' };
+      await store.upsertConversation({ ...conversation('c1'), leadDays: 14, oncall }, NOW);
       expect(await store.getConversation('c1')).toMatchObject({
         id: 'c1',
         scope: 'channel',
         tenantId: 't1',
         active: true,
         leadDays: 14,
-        oncall: '@sre',
+        oncall,
       });
       await store.setConversationActive('c1', false, NOW);
       expect((await store.getConversation('c1'))?.active).toBe(false);

@@ -26,11 +26,30 @@ function conversation(scope: Scope, tenantId: string) {
   }
 }
 
-/** A message activity shaped like the ones Teams sends. */
+/** A person or tag someone @mentioned, as Teams names it in the activity's entities. */
+export interface TeamsMention {
+  id: string;
+  name: string;
+  /** Tags (a team's @tag) come as `mentioned.type: "tag"`. */
+  type?: 'tag';
+}
+
+/** Alex, a user picked from Teams' @ list, and a team tag, as their mention entities carry them. */
+export const ALEX: TeamsMention = { id: '29:1alexwilber-aad-0000', name: 'Alex Wilber' };
+export const SRE_TAG: TeamsMention = {
+  id: 'MjQzMmI1N2ItMGFiZC00M2RiLWFhN2ItMTZlYWRkMTE1ZDM0IyNlYjY1M2Y5Mi04MzczLTRkZTYtYmZlYy01YjRkMjE2YjZhZGUjI3RBNmlZTDRHZw==',
+  name: 'SRE On-call',
+  type: 'tag',
+};
+
+/**
+ * A message activity shaped like the ones Teams sends: in a channel or group chat the bot's own
+ * @mention leads the text; every `<at>name</at>` of `mentions` in the text has its mention entity.
+ */
 export function teamsMessage(
   serviceUrl: string,
   text: string,
-  options: { scope?: Scope; tenantId?: string } = {},
+  options: { scope?: Scope; tenantId?: string; mentions?: TeamsMention[] } = {},
 ): Record<string, unknown> {
   const scope = options.scope ?? 'personal';
   const tenantId = options.tenantId ?? TENANT;
@@ -47,7 +66,14 @@ export function teamsMessage(
     text: `${mention}${text}`,
     textFormat: 'plain',
     locale: 'en-US',
-    entities: mention ? [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }] : [],
+    entities: [
+      ...(mention ? [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }] : []),
+      ...(options.mentions ?? []).map((m) => ({
+        type: 'mention',
+        text: `<at>${m.name}</at>`,
+        mentioned: m,
+      })),
+    ],
     channelData: {
       tenant: { id: tenantId },
       ...(scope === 'channel'

@@ -7,7 +7,7 @@ import {
 import { setAutoRollover, setLead, setOncall } from '../../use-cases/conversation-settings';
 import type { BotContext } from '../bot-context';
 import { sendCard } from '../reply';
-import { callerOf } from '../turn-facts';
+import { callerOf, mentionedOncall } from '../turn-facts';
 
 /** `set autorollover <domain> on|off`. */
 export async function handleSetAutoRollover(
@@ -20,14 +20,22 @@ export async function handleSetAutoRollover(
   await sendCard(turn, renderAutoRolloverCard(ctx.templates, domain, value));
 }
 
-/** `set oncall …`: whom critical re-notifications here mention. */
+/** `set oncall @person|@tag` (the mention entity), or `set oncall off`: whom re-notifications mention. */
 export async function handleSetOncall(
   ctx: BotContext,
   turn: TurnContext,
-  oncall: string,
+  clear: boolean,
 ): Promise<void> {
+  const oncall = clear ? undefined : mentionedOncall(turn);
+  if (!clear && !oncall) {
+    await sendCard(turn, renderOncallCard(ctx.templates, { missing: true }));
+    return;
+  }
   await setOncall(ctx, callerOf(turn), oncall);
-  await sendCard(turn, renderOncallCard(ctx.templates, oncall));
+  await sendCard(
+    turn,
+    renderOncallCard(ctx.templates, oncall ? { set: oncall } : { cleared: true }),
+  );
 }
 
 /** `set lead <days>`: when manual-renewal warnings start in this conversation. */

@@ -79,10 +79,13 @@ export async function handleWatchlist(ctx: BotContext, turn: TurnContext): Promi
 /** `alerts`: the open alerts of what this conversation watches. */
 export async function handleAlerts(ctx: BotContext, turn: TurnContext): Promise<void> {
   const alerts = await alertsFor(ctx, callerOf(turn));
-  const lines = alerts.map(
-    (a) =>
-      `${a.severity.toUpperCase()} · ${a.state} · ${a.code} · ${a.domains.join(', ')} (since ${a.openedAt.toISOString().slice(0, 10)})`,
-  );
+  const lines = alerts.map((a) => {
+    const line = `${a.severity.toUpperCase()} · ${a.state} · ${a.code} · ${a.domains.join(', ')} (since ${a.openedAt.toISOString().slice(0, 10)})`;
+    const [first] = a.failedDeliveries;
+    if (!first) return line;
+    const where = new Set(a.failedDeliveries.map((f) => f.conversationId)).size;
+    return `${line} · NOT DELIVERED to ${where} conversation(s): ${first.error}`;
+  });
   await sendCard(
     turn,
     renderMessageCard(

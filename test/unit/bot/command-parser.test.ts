@@ -42,11 +42,11 @@ describe('parseCommand', () => {
       'set autorollover contoso.com off',
       { kind: 'set-autorollover', domain: 'contoso.com', value: false },
     ],
-    [
-      '<at>fedtrust</at> set oncall <at>Ada Lovelace</at> #sre',
-      { kind: 'set-oncall', oncall: '#sre' },
-    ],
-    ['set oncall @ada', { kind: 'set-oncall', oncall: '@ada' }],
+    // Who is on call is the activity's mention entity (bot/turn-facts.ts), never the typed text.
+    ['<at>fedtrust</at> set oncall <at>Ada Lovelace</at>', { kind: 'set-oncall' }],
+    ['set oncall @ada', { kind: 'set-oncall' }],
+    ['set oncall off', { kind: 'set-oncall', clear: true }],
+    ['Set Oncall None', { kind: 'set-oncall', clear: true }],
     ['set lead 14', { kind: 'set-lead', days: 14 }],
     ['Set Lead 0', { kind: 'set-lead', days: 0 }],
     ['watch exchange', { kind: 'watch', target: { kind: 'exchange' } }],

@@ -96,7 +96,7 @@ describe('alert actions', () => {
 describe('conversation settings', () => {
   it('keeps the lead and the on-call when the conversation is seen again, and audits each change', async () => {
     await setLead(deps(), ada, 14);
-    await setOncall(deps(), ada, '@sre');
+    await setOncall(deps(), ada, { kind: 'user', id: '29:alex', name: 'Alex Wilber' });
     await rememberConversation(deps(), {
       id: 'c1',
       reference: { conversation: { id: 'c1' } },
@@ -104,12 +104,12 @@ describe('conversation settings', () => {
     });
     expect(await store.getConversation('c1')).toMatchObject({
       leadDays: 14,
-      oncall: '@sre',
+      oncall: { kind: 'user', id: '29:alex', name: 'Alex Wilber' },
       active: true,
     });
     expect((await store.auditTrail('c1')).map((e) => [e.action, e.detail])).toEqual([
       ['lead', { days: 14 }],
-      ['oncall', { oncall: '@sre' }],
+      ['oncall', { oncall: { kind: 'user', id: '29:alex', name: 'Alex Wilber' } }],
     ]);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * Fan-out as Teams throttles it (DESIGN §7): alerts to many conversations through a Bot Connector
+ * stand-in that answers 429 above 50 requests a second for the tenant and above the per-thread limits.
+ * The baseline is the limit itself — N requests at 50 a second — so the ratio reads the same on any
+ * machine: 1.0× would be Teams' ceiling, DESIGN asks for "about" it with fewer than 1 % refused.
+ */
+import { queueAlertChanges } from '../src/alerts/sweep-planning';
+import { composeServices } from '../src/compose';
+import { loadSettings } from '../src/config';
+import { alertKey, type AlertTransition } from '../src/engine/alert-plan';
+import { createLogger } from '../src/logger';
+import { openSqliteStore } from '../src/store/sqlite-store';
+import { FakeConnector, personalChat } from '../test/support/fake-connector';
+
+const TEAMS_TENANT_PER_SECOND = 50;
+
+function open(index: number): AlertTransition {
+  return {
+    kind: 'open',
+    key: alertKey(`idp-${index}`, 'AB', 'CERT_EXPIRING'),
+    idpKey: `idp-${index}`,
+    code: 'CERT_EXPIRING',
+    thumbprint: 'AB',
+    severity: 'critical',
+    domains: ['contoso.com'],
+    message: `alert ${index}`,
+    remedy: 'r',
+  };
+}
+
+async function scenario(conversations: number, alerts: number) {
+  const now = new Date('2026-12-07T10:00:00Z');
+  const connector = await new FakeConnector().start();
+  connector.limits = {
+    tenantPerSecond: TEAMS_TENANT_PER_SECOND,
+    thread: [
+      { windowMs: 1_000, count: 7 },
+      { windowMs: 2_000, count: 8 },
+      { windowMs: 30_000, count: 60 },
+    ],
+  };
+  const store = await openSqliteStore(':memory:');
+  try {
+    for (let i = 0; i < conversations; i++) {
+      const id = `a:conversation-${i}`;
+      await store.upsertConversation(personalChat(id, connector.url), now);
+      await store.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: now });
+    }
+    const transitions = Array.from({ length: alerts }, (_, i) => open(i));
+    await queueAlertChanges(store, { now, alerts: [], transitions }, 7);
+    const { notifier } = composeServices({
+      settings: loadSettings({}),
+      store,
+      logger: createLogger('silent'),
+      version: 'bench',
+      clock: () => now,
+    });
+    const started = performance.now();
+    const result = await notifier.deliverPending();
+    const seconds = (performance.now() - started) / 1000;
+    const requests = conversations * alerts;
+    return {
+      result,
+      seconds,
+      ideal: requests / TEAMS_TENANT_PER_SECOND,
+      requests,
+      throttled: connector.throttled,
+    };
+  } finally {
+    await store.close();
+    await connector.close();
+  }
+}
+
+export async function benchFanOut(): Promise<void> {
+  console.log(
+    '\nfan-out through a Connector that throttles like Teams (50/s per tenant, per-thread limits)',
+  );
+  console.log(
+    'scenario'.padEnd(36),
+    'seconds'.padStart(9),
+    'vs 50/s'.padStart(9),
+    '429s'.padStart(8),
+  );
+  for (const [conversations, alerts] of [
+    [1_000, 1],
+    [100, 20],
+  ] as const) {
+    const r = await scenario(conversations, alerts);
+    console.log(
+      `${alerts} alert(s) → ${conversations} conversations`.padEnd(36),
+      r.seconds.toFixed(1).padStart(9),
+      `${(r.seconds / r.ideal).toFixed(2)}×`.padStart(9),
+      `${((100 * r.throttled) / (r.requests + r.throttled)).toFixed(2)} %`.padStart(8),
+      r.result.sent === r.requests ? '' : `  (sent ${r.result.sent} of ${r.requests})`,
+    );
+  }
+}
