@@ -37,7 +37,7 @@ export interface AlertSender {
  */
 export const TENANT_LIMITS: readonly RateWindow[] = [
   { windowMs: 1_000, count: 45 },
-  { windowMs: 100, count: 4 },
+  { windowMs: 22, count: 1 }, // one request every 22 ms: no burst
 ];
 /** Teams' per-thread windows, each 10 % longer for the same reason. */
 const THREAD_LIMITS = TEAMS_THREAD_LIMITS.map((l) => ({ ...l, windowMs: l.windowMs * 1.1 }));
