@@ -120,6 +120,15 @@ describe('SafeFetcher', () => {
     expect(r).toMatchObject({ code: 'URL_REFUSED', message: expect.stringContaining('10.1.2.3') });
   });
 
+  it.each(['[::127.0.0.1]', '[::7f00:1]', '[::ffff:0:7f00:1]', '[2002:7f00:1::1]'])(
+    'refuses %s, an IPv6 form of loopback, without connecting',
+    async (host) => {
+      const r = await refusal(fetcher().fetchText(`https://${host}:${server.port}/metadata`));
+      expect(r.code).toBe('URL_REFUSED');
+      expect(requests).toEqual([]);
+    },
+  );
+
   it('refuses an IPv4-mapped IPv6 loopback', async () => {
     const r = await refusal(fetcher().fetchText(`https://mapped.test:${server.port}/metadata`));
     expect(r.code).toBe('URL_REFUSED');

@@ -78,6 +78,18 @@ describe('privateAddressReason', () => {
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
     '64:ff9b::10.0.0.1',
+    // DESIGN §6: every IPv6 form that carries an IPv4 address is judged by that address.
+    '::127.0.0.1', // IPv4-compatible, dotted
+    '::7f00:1', // IPv4-compatible, hex
+    '::ffff:0:7f00:1', // IPv4-translated
+    '::ffff:0:127.0.0.1',
+    '64:ff9b::7f00:1', // NAT64, hex
+    '64:ff9b:1::a00:1', // local-use NAT64, 10.0.0.1 in the last 32 bits
+    '64:ff9b:1:a00:1::', // local-use NAT64 /48, 10.0.0.1 after bit 48
+    '2002:7f00:1::1', // 6to4 of 127.0.0.1
+    '2002:c0a8:101::', // 6to4 of 192.168.1.1
+    'fe80::1%eth0',
+    '::FFFF:127.0.0.1',
   ])('refuses %s', (address) => {
     expect(privateAddressReason(address)).toBeDefined();
   });
@@ -89,6 +101,11 @@ describe('privateAddressReason', () => {
     '100.128.0.1',
     '2603:1006::1',
     '::ffff:20.190.128.1',
+    '::20.190.128.1',
+    '::ffff:0:14be:8001',
+    '64:ff9b::14be:8001',
+    '2002:14be:8001::1',
+    '2001:4860:4860::8888',
   ])('allows the public %s', (address) => {
     expect(privateAddressReason(address)).toBeUndefined();
   });
