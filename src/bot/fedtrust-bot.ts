@@ -132,6 +132,8 @@ export class FedtrustBot extends TeamsActivityHandler {
     if (!this.allowed(turn)) {
       return invokeResponse(renderMessageCard(this.ctx.templates, REFUSAL, [], 'attention'));
     }
+    // A card pressed in a conversation the bot has not seen yet is its first message (DESIGN §10).
+    await this.remember(turn);
     const verb =
       typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : undefined;
     return invokeResponse(await handleCardAction(this.ctx, turn, verb, invokeValue?.action?.data));

@@ -249,6 +249,16 @@ describe('watch → sweep → alert → acknowledge → rotate → resolved, ove
     );
   });
 
+  it('takes a Watch pressed in a conversation the bot never saw as its first message', async () => {
+    const body = await post(
+      cardAction(connector.url, 'watch', { domain: 'contoso.com', metadataUrl: metadata() }),
+    );
+    expect(body).toMatchObject({ statusCode: 200 });
+    expect(JSON.stringify(body)).toContain('Watching contoso.com');
+    expect(await store.getConversation('a:personal-ada')).toMatchObject({ active: true });
+    expect(await store.listWatches('a:personal-ada')).toMatchObject([{ domain: 'contoso.com' }]);
+  });
+
   it("sets this conversation's lead from Teams and audits it", async () => {
     await post(teamsMessage(connector.url, 'set lead 14', { scope: 'channel' }));
     expect(cardTitle(connector.messages().at(-1))).toBe('Lead set to 14 days here');
