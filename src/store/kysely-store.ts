@@ -12,7 +12,8 @@ import {
   postedTo,
   toAlert,
 } from './alert-queries';
-import { date } from './sql-helpers';
+import { date, iso } from './sql-helpers';
+import { randomUUID } from 'node:crypto';
 import * as outbox from './outbox-queries';
 import * as snapshots from './snapshot-queries';
 import * as sweepRuns from './sweep-run-queries';
@@ -52,7 +53,11 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
  * entries are written in one transaction; uniqueness is enforced by the schema.
  */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `schema`: PostgreSQL's schema of the store (where its migration bookkeeping lives). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly schema?: string,
+  ) {}
 
   upsertConversation(r: ConversationRecord, now: Date): Promise<void> {
     return conversations.upsertConversation(this.db, r, now);
@@ -242,8 +247,29 @@ export class KyselyStore implements Store {
     return ids.flatMap((id) => rows.filter((r) => r.id === id));
   }
 
+  /**
+   * Readiness (DESIGN §10): every migration applied, and a write that is rolled back goes through — a
+   * store that answers reads but cannot be written (another process holds SQLite's exclusive lock) is
+   * not ready.
+   */
   async ping(): Promise<void> {
-    await this.db.selectFrom('leases').select('name').limit(1).execute();
+    const migrations = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(this.schema ? { migrationTableSchema: this.schema } : {}),
+    }).getMigrations();
+    const pending = migrations.filter((m) => !m.executedAt).map((m) => m.name);
+    if (pending.length > 0)
+      throw new AppError('STORE_FAILED', `migrations not applied: ${pending.join(', ')}`);
+    const probe = await this.db.startTransaction().execute();
+    try {
+      await probe
+        .insertInto('leases')
+        .values({ name: `readyz-${randomUUID()}`, holder: 'readyz', expires_at: iso(new Date(0)) })
+        .execute();
+    } finally {
+      await probe.rollback().execute();
+    }
   }
 
   listAssessments(): Promise<StoredAssessment[]> {

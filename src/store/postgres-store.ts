@@ -29,5 +29,5 @@ export async function openPostgresStore(
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db, schema);
-  return new KyselyStore(db);
+  return new KyselyStore(db, schema);
 }

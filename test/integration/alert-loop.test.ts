@@ -1,3 +1,7 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { runSweep } from '../../src/alerts/sweep';
 import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
@@ -315,6 +319,31 @@ describe('operations endpoints', () => {
     expect(await fetch(`${url}/readyz`).then((r) => r.status)).toBe(503);
     await closeServer(other.server);
   });
+
+  it('answers 503 while the store can be read but not written (another process holds the lock)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fedtrust-readyz-')), 'fedtrust.db');
+    const onDisk = await openSqliteStore(path);
+    const other = createBotApp({
+      settings: loadSettings({}),
+      logger,
+      checks: checks(),
+      store: onDisk,
+      version: 'test',
+    });
+    const url = `http://127.0.0.1:${await start(other.server, 0, '127.0.0.1')}/readyz`;
+    const locker = new BetterSqlite3(path);
+    try {
+      expect(await fetch(url).then((r) => r.status)).toBe(200);
+      locker.exec('BEGIN EXCLUSIVE');
+      expect(await fetch(url).then((r) => r.status)).toBe(503);
+      locker.exec('COMMIT');
+      expect(await fetch(url).then((r) => r.status)).toBe(200);
+    } finally {
+      locker.close();
+      await closeServer(other.server);
+      await onDisk.close();
+    }
+  }, 30_000);
 
   it('requires METRICS_TOKEN as a bearer token when set', async () => {
     const guarded = createBotApp({
