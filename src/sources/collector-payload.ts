@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAdfsSnapshot } from '../engine/adfs-snapshot';
+import { decodeCertificate } from '../engine/certificate';
 import { parseExchangeTrust } from '../engine/exchange-trust';
 import { isOrganizationName } from '../engine/organization';
 import { parsePsDate } from '../engine/ps-json';
@@ -24,24 +25,51 @@ const oneOrMany = <T extends z.ZodType>(item: T, max: number) =>
     z.array(item).max(max),
   );
 
-export const certificateSchema = z.object({
-  Thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint'),
-  NotBefore: psDate,
-  NotAfter: psDate,
-  Subject: text(1024).optional(),
-  Issuer: text(1024).optional(),
-  SerialNumber: text(128).optional(),
-  // base64 (the collector's choice) or the byte array a plain ConvertTo-Json writes.
-  RawData: z
-    .union([
-      z
-        .string()
-        .max(65_536)
-        .regex(/^[A-Za-z0-9+/=\s]*$/, 'not base64'),
-      z.array(z.number().int().min(0).max(255)).max(49_152),
-    ])
-    .optional(),
-});
+/**
+ * A certificate the collector sends must be one (DESIGN §10): RawData, when given, decodes as X.509,
+ * and the Thumbprint is the SHA-1 of it. Otherwise the field is named and nothing is stored.
+ */
+function certificateMatches(
+  cert: { Thumbprint: string; RawData?: string | number[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (cert.RawData === undefined) return;
+  const base64 =
+    typeof cert.RawData === 'string' ? cert.RawData : Buffer.from(cert.RawData).toString('base64');
+  const decoded = decodeCertificate(base64);
+  if (!decoded.ok) {
+    ctx.addIssue({ code: 'custom', path: ['RawData'], message: decoded.reason });
+    return;
+  }
+  if (decoded.cert.thumbprintSha1 !== cert.Thumbprint.toUpperCase())
+    ctx.addIssue({
+      code: 'custom',
+      path: ['Thumbprint'],
+      message: `is not the SHA-1 of RawData (${decoded.cert.thumbprintSha1})`,
+    });
+}
+
+export const certificateSchema = z
+  .object({
+    Thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint'),
+    NotBefore: psDate,
+    NotAfter: psDate,
+    Subject: text(1024).optional(),
+    Issuer: text(1024).optional(),
+    SerialNumber: text(128).optional(),
+    // base64 (the collector's choice) or the byte array a plain ConvertTo-Json writes.
+    RawData: z
+      .union([
+        z
+          .string()
+          .max(65_536)
+          .regex(/^[A-Za-z0-9+/=\s]*$/, 'not base64'),
+        z.array(z.number().int().min(0).max(255)).max(49_152),
+      ])
+      .optional(),
+  })
+  .superRefine(certificateMatches);
+
 const optionalCert = certificateSchema.nullish();
 const uri = z.union([text(2048), z.object({ AbsoluteUri: text(2048) })]).nullish();
 

@@ -237,6 +237,11 @@ describe('POST /api/collector/snapshots', () => {
         '{"organization":"contoso","federationTrust":{"Name":"MFG"}}',
         /no federation trust/,
       ],
+      [
+        'RawData that is not a certificate',
+        '{"organization":"contoso","federationTrust":{"TokenIssuerCertificate":{"Thumbprint":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","NotBefore":"/Date(1)/","NotAfter":"/Date(2)/","RawData":"AAAA"}}}',
+        /TokenIssuerCertificate[^"]*RawData/,
+      ],
     ])('answers 400 to %s, saying why', async (_name, body, reason) => {
       const count = await before();
       const response = await post(body);
@@ -244,6 +249,20 @@ describe('POST /api/collector/snapshots', () => {
       expect(JSON.stringify(await response.json())).toMatch(reason);
       expect(await before()).toBe(count);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('answers 400 to a Thumbprint that is not the SHA-1 of RawData, naming it', async () => {
+      const count = await before();
+      const body = JSON.parse(exchangeBody('5.1', 'contoso')) as {
+        federationTrust: { TokenIssuerCertificate: { Thumbprint: string } }[];
+      };
+      body.federationTrust[0]!.TokenIssuerCertificate.Thumbprint = 'F'.repeat(40);
+      const response = await post(JSON.stringify(body));
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toMatch(
+        /TokenIssuerCertificate[^"]*Thumbprint[^"]*is not the SHA-1 of RawData/,
+      );
+      expect(await before()).toBe(count);
     });
 
     it('answers 415 to a body that is not JSON by its content type', async () => {
