@@ -1,7 +1,7 @@
-import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Notifier } from './alerts/notifier';
 import type { SweepDependencies } from './alerts/sweep';
+import type { FedtrustAdapter } from './bot/fedtrust-adapter';
 import { createAdapter, createNotifier } from './bot/proactive';
 import { CardTemplates } from './cards/card-templates';
 import type { CheckDependencies } from './checks/check-domain';
@@ -33,7 +33,7 @@ export interface Services {
   metrics: Metrics;
   /** The check sources, counting every check they run in `metrics`. */
   checks: CheckDependencies;
-  adapter: CloudAdapter;
+  adapter: FedtrustAdapter;
   notifier: Notifier;
   sweep: SweepDependencies;
 }

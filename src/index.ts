@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSettings } from './config';
 import { isAppError } from './errors';
-import { createLogger } from './logger';
+import { createLogger, routeConsoleToLogger } from './logger';
 import { runBot } from './run-bot';
 
 const VERSION = (
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(settings.LOG_LEVEL ?? 'info');
+  routeConsoleToLogger(logger);
   let bot;
   try {
     bot = await runBot(settings, logger, { version: VERSION });

@@ -1,6 +1,8 @@
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import type { FedtrustAdapter } from './bot/fedtrust-adapter';
 import type { Logger } from 'pino';
 import * as restify from 'restify';
+import { isObject } from './engine/ps-json';
 import { bearerMatches } from './http/bearer';
 import { registerCollectorRoute } from './http/collector-route';
 import type { Metrics } from './metrics';
@@ -8,7 +10,7 @@ import type { SnapshotStore, Store } from './store/store';
 import { PAGES } from './pages/pages';
 
 export interface ServerOptions {
-  adapter: CloudAdapter;
+  adapter: FedtrustAdapter;
   bot: ActivityHandler;
   logger: Logger;
   version: string;
@@ -34,7 +36,30 @@ export function makeServer(options: ServerOptions): restify.Server {
     '/api/messages',
     activityBody,
     async (req: restify.Request, res: restify.Response) => {
-      await options.adapter.process(req, res, (turn) => options.bot.run(turn));
+      // DESIGN §10: a fixed answer for every refusal; library text and stacks go to the log only.
+      const activity: unknown = req.body;
+      if (!isObject(activity) || typeof activity.type !== 'string' || activity.type === '') {
+        res.send(400, { error: 'The body is not a Bot Framework activity.' });
+        return;
+      }
+      let auth;
+      try {
+        auth = await options.adapter.authenticate(activity, req.headers.authorization ?? '');
+      } catch (error) {
+        options.logger.warn(
+          { reason: (error as Error).message?.slice(0, 200), ip: req.socket.remoteAddress },
+          'request refused: authentication failed',
+        );
+        res.send(401, { error: 'Unauthorized.' });
+        return;
+      }
+      try {
+        const invoke = await options.adapter.run(auth, activity, (turn) => options.bot.run(turn));
+        res.send(invoke?.status ?? 200, invoke?.body);
+      } catch (error) {
+        options.logger.error({ err: error }, 'turn failed');
+        res.send(500, { error: 'The request could not be processed.' });
+      }
     },
   );
   if (options.collectorToken) {

@@ -1,4 +1,4 @@
-import { MessageFactory, type CloudAdapter } from 'botbuilder';
+import { MessageFactory } from 'botbuilder';
 import type * as restify from 'restify';
 import type { Notifier } from '../alerts/notifier';
 import { renderMessageCard } from '../cards/other-cards';
@@ -8,6 +8,7 @@ import { makeServer } from '../server';
 import { BackgroundWork } from './background-work';
 import type { BotContext } from './bot-context';
 import { continueAndRethrow } from './continue-and-rethrow';
+import type { FedtrustAdapter } from './fedtrust-adapter';
 import { FedtrustBot } from './fedtrust-bot';
 import { attachment } from './reply';
 
@@ -18,7 +19,7 @@ export interface BotAppOptions extends ServiceOptions {
 
 export interface BotApp {
   server: restify.Server;
-  adapter: CloudAdapter;
+  adapter: FedtrustAdapter;
   background: BackgroundWork;
   notifier: Notifier;
   metrics: Metrics;

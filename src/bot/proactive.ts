@@ -1,4 +1,5 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { FedtrustAdapter } from './fedtrust-adapter';
 import type { Logger } from 'pino';
 import { Notifier } from '../alerts/notifier';
 import { renderAlertCard } from '../cards/alert-card';
@@ -10,8 +11,8 @@ import { footer } from './bot-context';
 import { createTeamsSender } from './teams-sender';
 
 /** The Bot Framework adapter from the Bot Framework's own settings (local mode: no identity). */
-export function createAdapter(settings: Settings): CloudAdapter {
-  return new CloudAdapter(
+export function createAdapter(settings: Settings): FedtrustAdapter {
+  return new FedtrustAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: settings.MicrosoftAppId ?? '',
       MicrosoftAppPassword: settings.MicrosoftAppPassword ?? '',
@@ -24,7 +25,7 @@ export function createAdapter(settings: Settings): CloudAdapter {
 
 /** The notifier that posts alert cards to Teams (the bot's, and `fedtrust sweep`'s). */
 export function createNotifier(options: {
-  adapter: CloudAdapter;
+  adapter: FedtrustAdapter;
   settings: Settings;
   store: NotifierDependencies['store'];
   templates: CardTemplates;
