@@ -1,3 +1,6 @@
+// `npm test -- <path>` runs a subset of the suite: the engine's coverage floor is for the whole of it.
+const subset = process.argv.slice(2).some((arg) => !arg.startsWith('-'));
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -6,5 +9,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/setup.ts'],
   testTimeout: 20000,
   collectCoverageFrom: ['src/**/*.ts'],
-  coverageThreshold: { './src/engine/': { lines: 90 } },
+  // Here, not on the command line: `npm test -- <path>` would otherwise be read as one more reporter.
+  coverageReporters: ['text-summary'],
+  ...(subset ? {} : { coverageThreshold: { './src/engine/': { lines: 90 } } }),
 };

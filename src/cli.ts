@@ -6,7 +6,7 @@ import { createCheckDependencies } from './checks/check-services';
 import { EXIT, worstExitCode } from './cli/exit-codes';
 import { toJsonDocument } from './cli/json-output';
 import { renderAssessment } from './cli/report';
-import { loadSettings, type Settings } from './config';
+import { loadSettings, readEnvironment, type Settings } from './config';
 import { parseAdfsSnapshot } from './engine/adfs-snapshot';
 import type { EntraSide } from './engine/assessment-input';
 import { parseDomain } from './engine/domain';
@@ -235,7 +235,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     if (values.version) return (out(VERSION), EXIT.ok);
     if (values.help || command === 'help' || command === undefined)
       return (out(HELP), command === undefined && !values.help ? EXIT.unknown : EXIT.ok);
-    const settings = loadSettings(process.env);
+    const settings = loadSettings(readEnvironment());
     // --now is the assessment time everywhere, checkedAt included, so output is reproducible.
     const now = parseNow(values.now);
     let results: Assessment[];

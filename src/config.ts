@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
 
@@ -213,4 +216,23 @@ export function loadSettings(
     localMode: !s.MicrosoftAppId,
     graph,
   });
+}
+
+/**
+ * The environment, with `.env` of `dir` (the working directory) read into it when the file exists
+ * (DESIGN §3): a variable already set in the environment wins over the file.
+ */
+export function readEnvironment(dir: string = process.cwd()): NodeJS.ProcessEnv {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return process.env;
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `${file} could not be read: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  for (const [key, value] of Object.entries(values)) process.env[key] ??= value;
+  return process.env;
 }

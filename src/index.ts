@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSettings } from './config';
+import { loadSettings, readEnvironment } from './config';
 import { isAppError } from './errors';
 import { createLogger, routeConsoleToLogger } from './logger';
 import { runBot } from './run-bot';
@@ -13,7 +13,7 @@ const VERSION = (
 async function main(): Promise<void> {
   let settings;
   try {
-    settings = loadSettings(process.env, { server: true });
+    settings = loadSettings(readEnvironment(), { server: true });
   } catch (error) {
     if (!isAppError(error, 'CONFIG_INVALID')) throw error;
     process.stderr.write(`fedtrust-bot: ${error.message}\n`);
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // The store or the job schedule did not answer: say so once and exit non-zero (the platform restarts).
     logger.fatal({ err: error }, `fedtrust-bot could not start: ${(error as Error).message}`);
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing started work');

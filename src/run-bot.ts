@@ -58,7 +58,16 @@ export async function runBot(
   }
   if (!settings.graph)
     logger.warn("Graph is not configured: checks run without Entra's side and say so");
-  const port = await start(app.server, settings.PORT, host);
+  let port: number;
+  try {
+    port = await start(app.server, settings.PORT, host);
+  } catch (error) {
+    // No server (the port is taken): stop what already started, so the process can exit.
+    stopScheduler();
+    await jobs?.stop();
+    await store.close();
+    throw error;
+  }
   logger.info(
     { port, host, version: options.version, schedule: jobs ? 'pg-boss' : 'in-process' },
     `fedtrust-bot listening on http://${host}:${port}/api/messages`,

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSettings, settingsSchema } from '../../src/config';
+import { loadSettings, readEnvironment, settingsSchema } from '../../src/config';
 import { isAppError } from '../../src/errors';
 
 /** Reads .env.example the way dotenv would: KEY=value lines, comments skipped. */
@@ -95,5 +96,25 @@ describe('settings', () => {
     expect(s.GRAPH_BASE_URL).toBe('https://graph.microsoft.us');
     expect(s.OUTBOUND_ALLOW_PRIVATE).toEqual(['adfs.corp.local', 'sts.corp.local']);
     expect(Object.isFrozen(s)).toBe(true);
+  });
+});
+
+describe('.env', () => {
+  it('reads .env of the working directory into the environment; a variable already set wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fedtrust-env-'));
+    writeFileSync(join(dir, '.env'), 'FEDTRUST_TEST_FROM_FILE=file\nFEDTRUST_TEST_BOTH=file\n');
+    process.env.FEDTRUST_TEST_BOTH = 'environment';
+    try {
+      const env = readEnvironment(dir);
+      expect(env.FEDTRUST_TEST_FROM_FILE).toBe('file');
+      expect(env.FEDTRUST_TEST_BOTH).toBe('environment');
+    } finally {
+      delete process.env.FEDTRUST_TEST_FROM_FILE;
+      delete process.env.FEDTRUST_TEST_BOTH;
+    }
+  });
+
+  it('reads nothing when there is no .env', () => {
+    expect(readEnvironment(mkdtempSync(join(tmpdir(), 'fedtrust-env-')))).toBe(process.env);
   });
 });
