@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, TEST_OUTPUT } from '../support/card-renderer';
+import { launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
 import { readFixture } from '../support/fixtures';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -71,95 +71,97 @@ async function waitFor(url: string, expected: string): Promise<void> {
   throw new Error(`${url} never answered ${expected}`);
 }
 
-beforeAll(async () => {
-  const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
-  // A real AD FS document whose token-signing certificate expired on 2026-02-22.
-  const expired = readFixture('adfs/mlaitechio__Call_Process__login.adityabirlacapital.com.xml');
-  idp = await startHttpsServer(
-    (req, res) => {
-      res.end(req.url?.startsWith('/expired/') ? expired : xml);
-    },
-    { hosts: ['localhost'] },
-  );
-  const botPort = await freePort();
-  databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedtrust-e2e-')), 'fedtrust.db')}`;
-  const playgroundPort = await freePort();
-  run(['--import', 'tsx', 'src/index.ts'], { ...botEnv(), PORT: String(botPort) });
-  await waitFor(`http://127.0.0.1:${botPort}/healthz`, '"ok"');
-  run(
-    [
-      require.resolve('@microsoft/m365agentsplayground/cli.js'),
-      'start',
-      '-e',
-      `http://127.0.0.1:${botPort}/api/messages`,
-      '-c',
-      'msteams',
-      '--disable-telemetry',
-      '-p',
-      String(playgroundPort),
-    ],
-    { TEAMSAPPTESTER_BROWSER: 'none' },
-  );
-  playgroundUrl = `http://localhost:${playgroundPort}`;
-  await waitFor(`${playgroundUrl}/_debug/ping`, 'pong');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(playgroundUrl);
-  await page
-    .getByText('fedtrust — keeps federation trusts from breaking')
-    .first()
-    .waitFor({ timeout: 30_000 });
-});
+withChromium('the Playground end-to-end test', () => {
+  beforeAll(async () => {
+    const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
+    // A real AD FS document whose token-signing certificate expired on 2026-02-22.
+    const expired = readFixture('adfs/mlaitechio__Call_Process__login.adityabirlacapital.com.xml');
+    idp = await startHttpsServer(
+      (req, res) => {
+        res.end(req.url?.startsWith('/expired/') ? expired : xml);
+      },
+      { hosts: ['localhost'] },
+    );
+    const botPort = await freePort();
+    databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedtrust-e2e-')), 'fedtrust.db')}`;
+    const playgroundPort = await freePort();
+    run(['--import', 'tsx', 'src/index.ts'], { ...botEnv(), PORT: String(botPort) });
+    await waitFor(`http://127.0.0.1:${botPort}/healthz`, '"ok"');
+    run(
+      [
+        require.resolve('@microsoft/m365agentsplayground/cli.js'),
+        'start',
+        '-e',
+        `http://127.0.0.1:${botPort}/api/messages`,
+        '-c',
+        'msteams',
+        '--disable-telemetry',
+        '-p',
+        String(playgroundPort),
+      ],
+      { TEAMSAPPTESTER_BROWSER: 'none' },
+    );
+    playgroundUrl = `http://localhost:${playgroundPort}`;
+    await waitFor(`${playgroundUrl}/_debug/ping`, 'pong');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(playgroundUrl);
+    await page
+      .getByText('fedtrust — keeps federation trusts from breaking')
+      .first()
+      .waitFor({ timeout: 30_000 });
+  });
 
-afterAll(async () => {
-  await browser?.close();
-  for (const child of processes) child.kill('SIGTERM');
-  await idp?.close();
-});
+  afterAll(async () => {
+    await browser?.close();
+    for (const child of processes) child.kill('SIGTERM');
+    await idp?.close();
+  });
 
-it('lets a person check a domain in the Playground and press Re-check', async () => {
-  await page.goto(playgroundUrl);
-  await page
-    .getByText('fedtrust — keeps federation trusts from breaking')
-    .first()
-    .waitFor({ timeout: 30_000 });
-  const metadata = `https://localhost:${idp.port}/FederationMetadata/2007-06/FederationMetadata.xml`;
-  const box = page.locator('[role="textbox"]').first();
-  await box.click();
-  await box.fill(`check fedtrust contoso.com metadata ${metadata}`);
-  await box.press('Enter');
-  const title = page.getByText('contoso.com — OK');
-  await title.first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-check.png') });
+  it('lets a person check a domain in the Playground and press Re-check', async () => {
+    await page.goto(playgroundUrl);
+    await page
+      .getByText('fedtrust — keeps federation trusts from breaking')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const metadata = `https://localhost:${idp.port}/FederationMetadata/2007-06/FederationMetadata.xml`;
+    const box = page.locator('[role="textbox"]').first();
+    await box.click();
+    await box.fill(`check fedtrust contoso.com metadata ${metadata}`);
+    await box.press('Enter');
+    const title = page.getByText('contoso.com — OK');
+    await title.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-check.png') });
 
-  await page.getByRole('button', { name: 'Re-check' }).last().click();
-  // The Playground logs each activity it sends; the Action.Execute invoke must come back 200.
-  await page
-    .getByText(/invoke 200/)
-    .first()
-    .waitFor({ timeout: 30_000 });
-  await expect(title.first().isVisible()).resolves.toBe(true);
-  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-recheck.png') });
-});
+    await page.getByRole('button', { name: 'Re-check' }).last().click();
+    // The Playground logs each activity it sends; the Action.Execute invoke must come back 200.
+    await page
+      .getByText(/invoke 200/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await expect(title.first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-recheck.png') });
+  });
 
-it('lets a person watch a domain, run fedtrust sweep, see the alert card and acknowledge it', async () => {
-  const metadata = `https://localhost:${idp.port}/expired/FederationMetadata.xml`;
-  const box = page.locator('[role="textbox"]').first();
-  await box.click();
-  await box.fill(`watch contoso.com metadata ${metadata}`);
-  await box.press('Enter');
-  await page.getByText('Watching contoso.com').first().waitFor({ timeout: 30_000 });
+  it('lets a person watch a domain, run fedtrust sweep, see the alert card and acknowledge it', async () => {
+    const metadata = `https://localhost:${idp.port}/expired/FederationMetadata.xml`;
+    const box = page.locator('[role="textbox"]').first();
+    await box.click();
+    await box.fill(`watch contoso.com metadata ${metadata}`);
+    await box.press('Enter');
+    await page.getByText('Watching contoso.com').first().waitFor({ timeout: 30_000 });
 
-  const sweep = run(['--import', 'tsx', 'src/cli.ts', 'sweep'], botEnv());
-  expect(await new Promise((resolve) => sweep.on('exit', resolve))).toBe(0);
-  const alert = page.getByText('CRITICAL · The signing certificate has expired');
-  await alert.first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-alert.png') });
+    const sweep = run(['--import', 'tsx', 'src/cli.ts', 'sweep'], botEnv());
+    expect(await new Promise((resolve) => sweep.on('exit', resolve))).toBe(0);
+    const alert = page.getByText('CRITICAL · The signing certificate has expired');
+    await alert.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-alert.png') });
 
-  await page.getByRole('button', { name: 'Acknowledge' }).last().click();
-  await page
-    .getByText(/Acknowledged by/)
-    .first()
-    .waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-acknowledged.png') });
+    await page.getByRole('button', { name: 'Acknowledge' }).last().click();
+    await page
+      .getByText(/Acknowledged by/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-acknowledged.png') });
+  });
 });

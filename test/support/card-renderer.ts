@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -14,6 +14,21 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * Defines the tests that need Chromium when it is installed. CI (CI=true) requires it and fails
+ * without it; elsewhere they are skipped with one line saying how to get it, as PostgreSQL's are.
+ */
+export function withChromium(what: string, define: () => void): void {
+  if (existsSync(CHROMIUM)) define();
+  else if (process.env.CI === 'true')
+    it(`${what} needs Chromium (CI=true)`, () => {
+      throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install chromium`);
+    });
+  else
+    it.skip(`Chromium is not at ${CHROMIUM} (apt-get install chromium): ${what} is skipped`, () =>
+      undefined);
+}
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
