@@ -218,6 +218,21 @@ async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessm
   return [result];
 }
 
+/** node:util parseArgs' refusals, said the way the rest of the CLI speaks (its own text is for developers). */
+function argumentProblem(error: unknown): string | undefined {
+  const { code, message } = error as { code?: string; message?: string };
+  const option = /'(-[^' ]+)/.exec(message ?? '')?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return `unknown option ${option ?? ''}; run fedtrust --help for the options`.replace('  ', ' ');
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return /does not take/.test(message ?? '')
+      ? `${option ?? 'that option'} takes no value`
+      : `${option ?? 'that option'} needs a value`;
+  if (code?.startsWith('ERR_PARSE_ARGS'))
+    return 'the arguments could not be read; run fedtrust --help';
+  return undefined;
+}
+
 /** The `fedtrust` command. Returns the exit code; never throws. */
 export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
   const out = io?.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
@@ -259,10 +274,9 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     );
     return worstExitCode(results.map((r) => r.status));
   } catch (error) {
-    const message =
-      isAppError(error) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-        ? (error as Error).message
-        : `unexpected error: ${(error as Error).message}`;
+    const message = isAppError(error)
+      ? error.message
+      : (argumentProblem(error) ?? `unexpected error: ${(error as Error).message}`);
     err(`fedtrust: ${message.split('\n').join('\n  ')}`);
     return EXIT.unknown;
   }

@@ -108,7 +108,11 @@ function discover(
   }
   if (realm instanceof AppError) {
     return {
-      problem: { code: 'METADATA_URL_UNKNOWN', detail: `No metadata URL: ${realm.message}` },
+      problem: {
+        code: 'METADATA_UNREACHABLE',
+        detail: `The IdP could not be found: ${realm.message}`,
+        stage: 'discovery',
+      },
     };
   }
   if (!realm) {

@@ -11,6 +11,8 @@ export interface MetadataProblem {
   code: MetadataProblemCode;
   detail: string;
   url?: string;
+  /** Where the metadata was to be found: discovery, or the metadata URL itself (the default). */
+  stage?: 'discovery' | 'metadata';
   /** Sweeps only: failed sweeps in a row, this one included. */
   failedSweepsInARow?: number;
 }

@@ -222,7 +222,22 @@ describe('checkDomain end to end', () => {
     expect(a.findings.find((f) => f.code === 'METADATA_URL_UNKNOWN')).toMatchObject({
       severity: 'warning',
       message: expect.stringContaining('idp.forgerock.example'),
+      remedy: expect.stringContaining('fedtrust check bbc.example --metadata-url https://'),
     });
+  });
+
+  it('says discovery could not be reached — not that the IdP is not AD FS — when realm discovery fails', async () => {
+    entra.loginRoutes.set(
+      '/common/userrealm/fedtrust-probe@offline.example?api-version=2.1',
+      () => [503, { error: 'unavailable' }],
+    );
+    const a = await checkDomain(deps(), { domain: 'offline.example', now });
+    expect(a.status).toBe('unknown');
+    const finding = a.findings.find((f) => f.code === 'METADATA_UNREACHABLE');
+    expect(finding?.message).toMatch(/^The IdP could not be found: /);
+    expect(finding?.remedy).toMatch(/^Realm discovery could not be reached from here/);
+    expect(finding?.remedy).not.toContain('not AD FS');
+    expect(a.findings.some((f) => f.code === 'METADATA_URL_UNKNOWN')).toBe(false);
   });
 
   it('turns a discovered URL on a private address into METADATA_BLOCKED, without connecting', async () => {

@@ -11,8 +11,19 @@ const PROBLEM_REMEDY: Record<string, string> = {
     'Make the federation metadata reachable from the internet (Web Application Proxy), or check the host name.',
   METADATA_INVALID: 'Check that the URL serves the federation metadata document itself.',
   METADATA_URL_UNKNOWN:
-    'This IdP is not AD FS: give its metadata URL, e.g. `watch <domain> metadata https://idp.example.com/metadata.xml`.',
+    'This IdP is not AD FS, so its metadata is not at a known path: give its metadata URL.',
 };
+
+/** How to give the metadata URL, in Teams and on the command line (the remedy serves both). */
+const giveUrl = (domain: string) =>
+  `In Teams: check fedtrust ${domain} metadata https://…; on the command line: fedtrust check ${domain} --metadata-url https://…`;
+
+function remedyFor(problem: NonNullable<RuleContext['input']['metadataProblem']>, domain: string) {
+  if (problem.stage === 'discovery')
+    return `Realm discovery could not be reached from here: allow outbound HTTPS to it (LOGIN_BASE_URL), or give the metadata URL. ${giveUrl(domain)}`;
+  const remedy = PROBLEM_REMEDY[problem.code] ?? '';
+  return problem.code === 'METADATA_URL_UNKNOWN' ? `${remedy} ${giveUrl(domain)}` : remedy;
+}
 
 /** Rule 9: the metadata could not be read, or its signature does not verify. */
 export function reachability(ctx: RuleContext): Finding[] {
@@ -24,7 +35,7 @@ export function reachability(ctx: RuleContext): Finding[] {
       code: problem.code,
       severity: settled ? 'warning' : 'info',
       message: `${problem.detail}${problem.url ? ` (${problem.url})` : ''}${settled ? '' : ' — first failure, warning if the next sweep fails too'}`,
-      remedy: PROBLEM_REMEDY[problem.code] ?? '',
+      remedy: remedyFor(problem, ctx.input.domain),
       runbook: RUNBOOKS.renew,
     });
   }

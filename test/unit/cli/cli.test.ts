@@ -190,7 +190,12 @@ describe('fedtrust check', () => {
       ],
       /AutoCertificateRollover/,
     ],
-    [['check', 'a.com', '--bogus'], /Unknown option/],
+    [
+      ['check', 'a.com', '--bogus'],
+      /^fedtrust: unknown option --bogus; run fedtrust --help for the options$/,
+    ],
+    [['check', 'a.com', '--now'], /^fedtrust: --now needs a value$/],
+    [['check', 'a.com', '--json=yes'], /^fedtrust: --json takes no value$/],
     [['frobnicate'], /unknown command/],
     [['mfg', 'contoso.com'], /takes no domain/],
   ])('refuses %j with one line on stderr and exit 3', async (args, message) => {
