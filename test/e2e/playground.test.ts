@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
+import { Processes } from '../support/processes';
 import { readFixture } from '../support/fixtures';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -16,7 +17,7 @@ requireTestCa();
 jest.setTimeout(120_000);
 
 const root = join(__dirname, '..', '..');
-const processes: ChildProcess[] = [];
+const processes = new Processes();
 let idp: TestServer;
 let browser: Browser;
 let page: Page;
@@ -43,7 +44,7 @@ function freePort(): Promise<number> {
 }
 
 function run(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
+  const child = processes.spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,7 +56,6 @@ function run(args: string[], env: Record<string, string>): ChildProcess {
     if (code !== null && code !== 0 && code !== 143)
       process.stderr.write(`${args.join(' ')} exited ${code}:\n${log}\n`);
   });
-  processes.push(child);
   return child;
 }
 
@@ -114,7 +114,7 @@ withChromium('the Playground end-to-end test', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const child of processes) child.kill('SIGTERM');
+    processes.killAll('SIGTERM');
     await idp?.close();
   });
 

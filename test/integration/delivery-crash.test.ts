@@ -1,5 +1,4 @@
 import { queueAlertChanges } from '../../src/alerts/sweep-planning';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { alertKey } from '../../src/engine/alert-plan';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { CLAIM_MS } from '../../src/store/outbox-queries';
 import { FakeConnector, personalChat } from '../support/fake-connector';
+import { Processes } from '../support/processes';
 
 /**
  * Delivery safety (DESIGN §7): the outbox is written before anything is sent, so a process killed with
@@ -19,14 +19,25 @@ jest.setTimeout(60_000);
 const root = join(__dirname, '..', '..');
 const worker = join(__dirname, '..', 'support', 'deliver-worker.ts');
 
+const processes = new Processes();
+const connectors: FakeConnector[] = [];
+afterEach(async () => {
+  processes.killAll();
+  for (const c of connectors.splice(0)) await c.close();
+});
+
 function runWorker(db: string, clockOffsetMs = 0): { done: Promise<number | null>; kill(): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, db, String(clockOffsetMs)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = processes.spawn(
+    process.execPath,
+    ['--import', 'tsx', worker, db, String(clockOffsetMs)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return {
     done: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    kill: () => child.kill('SIGKILL'),
+    kill: () => Processes.kill(child),
   };
 }
 
@@ -48,6 +59,7 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
 
 it('delivers every alert exactly once across a SIGKILL and a restart', async () => {
   const connector = await new FakeConnector().start();
+  connectors.push(connector);
   const db = join(mkdtempSync(join(tmpdir(), 'fedtrust-crash-')), 'fedtrust.db');
   const store = await openSqliteStore(db);
   const now = new Date();
