@@ -4,29 +4,17 @@
  * The baseline is the limit itself — N requests at 50 a second — so the ratio reads the same on any
  * machine: 1.0× would be Teams' ceiling, DESIGN asks for "about" it with fewer than 1 % refused.
  */
+import { openCritical } from '../test/support/alerts';
 import { queueAlertChanges } from '../src/alerts/sweep-planning';
 import { composeServices } from '../src/compose';
 import { loadSettings } from '../src/config';
-import { alertKey, type AlertTransition } from '../src/engine/alert-plan';
 import { createLogger } from '../src/logger';
 import { openSqliteStore } from '../src/store/sqlite-store';
 import { FakeConnector, personalChat } from '../test/support/fake-connector';
 
 const TEAMS_TENANT_PER_SECOND = 50;
 
-function open(index: number): AlertTransition {
-  return {
-    kind: 'open',
-    key: alertKey(`idp-${index}`, 'AB', 'CERT_EXPIRING'),
-    idpKey: `idp-${index}`,
-    code: 'CERT_EXPIRING',
-    thumbprint: 'AB',
-    severity: 'critical',
-    domains: ['contoso.com'],
-    message: `alert ${index}`,
-    remedy: 'r',
-  };
-}
+const open = (index: number) => openCritical(`idp-${index}`, ['contoso.com'], `alert ${index}`);
 
 async function scenario(conversations: number, alerts: number) {
   const now = new Date('2026-12-07T10:00:00Z');

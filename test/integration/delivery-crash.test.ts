@@ -1,8 +1,8 @@
+import { openCritical } from '../support/alerts';
 import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertKey } from '../../src/engine/alert-plan';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { CLAIM_MS } from '../../src/store/outbox-queries';
 import { FakeConnector, personalChat } from '../support/fake-connector';
@@ -73,19 +73,7 @@ it('delivers every alert exactly once across a SIGKILL and a restart', async () 
     {
       now,
       alerts: [],
-      transitions: [
-        {
-          kind: 'open',
-          key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
-          idpKey: 'idp',
-          code: 'CERT_EXPIRING',
-          thumbprint: 'AB',
-          severity: 'critical',
-          domains: ['contoso.com'],
-          message: 'm',
-          remedy: 'r',
-        },
-      ],
+      transitions: [openCritical('idp', ['contoso.com'])],
     },
     7,
   );

@@ -1,7 +1,7 @@
+import { openCritical } from '../support/alerts';
 import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import { composeServices, type Services } from '../../src/compose';
 import { loadSettings } from '../../src/config';
-import { alertKey, type AlertTransition } from '../../src/engine/alert-plan';
 import { createLogger } from '../../src/logger';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
@@ -18,19 +18,7 @@ let connector: FakeConnector;
 let store: Store;
 let services: Services;
 
-function open(index: number): AlertTransition {
-  return {
-    kind: 'open',
-    key: alertKey(`idp-${index}`, 'AB', 'CERT_EXPIRING'),
-    idpKey: `idp-${index}`,
-    code: 'CERT_EXPIRING',
-    thumbprint: 'AB',
-    severity: 'critical',
-    domains: ['contoso.com'],
-    message: `alert ${index}`,
-    remedy: 'r',
-  };
-}
+const open = (index: number) => openCritical(`idp-${index}`, ['contoso.com'], `alert ${index}`);
 
 async function watchers(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
+import { openCritical } from '../../support/alerts';
 import { queueAlertChanges } from '../../../src/alerts/sweep-planning';
-import { alertKey } from '../../../src/engine/alert-plan';
 import { openSqliteStore } from '../../../src/store/sqlite-store';
 import type { Store } from '../../../src/store/store';
 import { acknowledge, alertsFor, snooze } from '../../../src/use-cases/alert-actions';
@@ -30,19 +30,7 @@ async function openAlert(domain: string): Promise<string> {
     {
       now: NOW,
       alerts: [],
-      transitions: [
-        {
-          kind: 'open',
-          key: alertKey('idp', 'AB', 'CERT_EXPIRING'),
-          idpKey: 'idp',
-          code: 'CERT_EXPIRING',
-          thumbprint: 'AB',
-          severity: 'critical',
-          domains: [domain],
-          message: 'm',
-          remedy: 'r',
-        },
-      ],
+      transitions: [openCritical('idp', [domain])],
     },
     7,
   );
