@@ -58,7 +58,7 @@ export function reachesLead(
 }
 
 /** The conversations (sorted) an alert listing `domains` may be posted to now. */
-export function postableConversations(
+function postableConversations(
   alert: Parameters<typeof reachesLead>[0] & { domains: string[] },
   audience: Audience,
   now: Date,

@@ -43,13 +43,6 @@ export function subjectOfWatch(target: WatchTarget): Subject {
   return target.kind === 'domain' ? { kind: 'domain', domain: target.domain } : { kind: 'mfg' };
 }
 
-/** Where a subject's alerts are delivered: the watch that covers it. */
-export function watchTargetOf(subject: Subject): WatchTarget {
-  return subject.kind === 'domain'
-    ? { kind: 'domain', domain: subject.domain }
-    : { kind: 'exchange' };
-}
-
 /**
  * The key a subject's latest assessment is stored under: the domain; `exchange:<organisation>` for an
  * organisation's trust; `exchange` for MFG's side alone (and the sweep's MFG read).
