@@ -4,13 +4,14 @@ import type { Assessment } from '../engine/types';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
 import { BANNER_STYLE, STATUS_COLOR } from './check-card';
 import { cardText } from './escape';
+import { FINDING_TITLES } from './finding-titles';
 
 function nextMilestone(a: Assessment, now: Date): string {
   const next = a.timeline.find((t) => t.kind !== 'today' && new Date(t.date) > now);
   const worst =
     a.findings.find((f) => f.severity === 'critical') ??
     a.findings.find((f) => f.severity === 'warning');
-  if (worst) return cardText(worst.code);
+  if (worst) return cardText(FINDING_TITLES[worst.code]);
   return next ? cardText(`${next.date.slice(0, 10)}: ${next.event}`) : '—';
 }
 

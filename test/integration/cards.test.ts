@@ -4,6 +4,7 @@ import { CardTemplates, cardBytes } from '../../src/cards/card-templates';
 import { renderCheckCard } from '../../src/cards/check-card';
 import { renderAlertCard } from '../../src/cards/alert-card';
 import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
+import { FINDING_TITLES } from '../../src/cards/finding-titles';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { assessMfg } from '../../src/engine/assess-mfg';
 import type { Assessment } from '../../src/engine/types';
@@ -128,6 +129,7 @@ withChromium('card rendering', () => {
       const one = healthyAssessment();
       const results = Array.from({ length: 50 }, (_, i) => ({
         ...one,
+        subject: { kind: 'domain' as const, domain: `subsidiary-${i}.contoso.com` },
         domain: `subsidiary-${i}.contoso.com`,
         status: (['ok', 'warning', 'critical', 'unknown'] as const)[i % 4]!,
       }));
@@ -137,7 +139,18 @@ withChromium('card rendering', () => {
         footer,
       });
       expect(cardBytes(card)).toBeLessThanOrEqual(TEAMS_LIMIT);
+      expect(JSON.stringify(card)).toContain('subsidiary-49.contoso.com');
       expect((await renderer.render(card, png('summary-50'))).warnings).toEqual([]);
+    });
+
+    it("names a domain's worst finding in words in the summary, not by its code", async () => {
+      const warning = await rolloverWarningAssessment();
+      const worst = warning.findings.find((f) => f.severity !== 'info')!;
+      const card = JSON.stringify(
+        renderSummaryCard(templates, [warning], { now: NOW, title: 'Watched here', footer }),
+      );
+      expect(card).toContain(FINDING_TITLES[worst.code]);
+      expect(card).not.toContain(`"${worst.code}"`);
     });
 
     it('renders the help and message cards', async () => {
