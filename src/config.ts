@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MFG_WORLDWIDE_METADATA_URL } from './engine/exchange-trust-rules';
 import { AppError } from './errors';
 
-export const DEFAULT_MFG_METADATA_URL =
-  'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml';
+export const DEFAULT_MFG_METADATA_URL = MFG_WORLDWIDE_METADATA_URL;
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;

@@ -59,16 +59,23 @@ function normalUrl(url: string): string {
   return url.trim().toLowerCase().replace(/\/+$/, '');
 }
 
+/** The Microsoft Federation Gateway's worldwide metadata (DESIGN §1), what Exchange trusts refresh from. */
+export const MFG_WORLDWIDE_METADATA_URL =
+  'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml';
+
 /**
- * `TokenIssuerMetadataEpr` must be the MFG metadata the bot reads (MFG_METADATA_URL): a trust that
- * refreshes from another document never learns MFG's new certificates.
+ * `TokenIssuerMetadataEpr` must be MFG's metadata (DESIGN §4 rule 12): a trust that refreshes from
+ * another document never learns MFG's new certificates. MFG's own endpoint and MFG_METADATA_URL both
+ * count, so pointing MFG_METADATA_URL at a mirror or proxy does not make healthy trusts warn.
  */
 export function metadataEprFindings(
   trust: ExchangeTrust,
   expectedUrl: string | undefined,
 ): Finding[] {
   const epr = trust.tokenIssuerMetadataEpr;
-  if (!epr || !expectedUrl || normalUrl(epr) === normalUrl(expectedUrl)) return [];
+  if (!epr || !expectedUrl) return [];
+  const known = [MFG_WORLDWIDE_METADATA_URL, expectedUrl].map(normalUrl);
+  if (known.includes(normalUrl(epr))) return [];
   const name = trust.name ?? 'Microsoft Federation Gateway';
   return [
     {

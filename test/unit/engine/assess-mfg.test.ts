@@ -1,3 +1,4 @@
+import { MFG_WORLDWIDE_METADATA_URL } from '../../../src/engine/exchange-trust-rules';
 import { assessMfg } from '../../../src/engine/assess-mfg';
 import { decodeCertificate } from '../../../src/engine/certificate';
 import type { ExchangeTrust } from '../../../src/engine/exchange-trust';
@@ -136,6 +137,26 @@ describe('assessMfg (DESIGN §4 rule 12)', () => {
     expect(finding?.remedy).toContain(
       `Set-FederationTrust -Identity 'O''Brien trust' -MetadataUrl ${url}`,
     );
+  });
+
+  it("stays quiet when MFG_METADATA_URL is a mirror and the trust refreshes from MFG's own metadata", () => {
+    const mirror = 'https://mfg-mirror.contoso.internal/FederationMetadata.xml';
+    const findings = (epr: string) =>
+      assessMfg({
+        now: inside,
+        mode: 'on-demand',
+        mfg: { parsed, signature, url: mirror },
+        trust: { ...bothCurrent(), tokenIssuerMetadataEpr: epr },
+        expectedMetadataUrl: mirror,
+      }).findings.map((f) => f.code);
+    expect(findings(MFG_WORLDWIDE_METADATA_URL)).toEqual([]);
+    expect(findings(MFG_WORLDWIDE_METADATA_URL.toUpperCase().replace('HTTPS', 'https'))).toEqual(
+      [],
+    );
+    expect(findings(mirror)).toEqual([]);
+    expect(findings('https://old-proxy.contoso.internal/md.xml')).toEqual([
+      'MFG_METADATA_URL_MISMATCH',
+    ]);
   });
 
   it('notes an expired OrgPrevCertificate as info only', async () => {
