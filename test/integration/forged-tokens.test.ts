@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { FedtrustAdapter } from '../../src/bot/fedtrust-adapter';
 import { composeServices } from '../../src/compose';
 import { loadSettings } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, routeConsoleToLogger } from '../../src/logger';
 import { makeServer, start } from '../../src/server';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
@@ -33,6 +33,8 @@ let server: ReturnType<typeof makeServer>;
 let turns = 0;
 
 beforeAll(async () => {
+  // botframework-connector prints the keys it tried to the console: the bot routes that to its log.
+  routeConsoleToLogger(createLogger('silent'));
   oidc = await startHttpsServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url === '/openid')

@@ -21,8 +21,11 @@ export class FakeConnector {
   url = '';
   /** Answers to give instead of success, in order (status and headers), e.g. a 429 burst. */
   readonly failures: { status: number; headers?: Record<string, string>; match?: string }[] = [];
-  /** Requests to hold without answering (Teams has not accepted them): the n-th POST, counted from 1. */
-  holdPostNumber?: number;
+  /**
+   * Requests to hold without answering (Teams has not accepted them): every POST from the n-th on,
+   * counted from 1.
+   */
+  holdPostsFrom?: number;
   /** Requests received and held, never accepted. */
   readonly held: string[] = [];
   private posts = 0;
@@ -58,7 +61,7 @@ export class FakeConnector {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-        if (req.method === 'POST' && ++this.posts === this.holdPostNumber) {
+        if (req.method === 'POST' && ++this.posts >= (this.holdPostsFrom ?? Infinity)) {
           this.held.push(req.url ?? '');
           return; // no answer: the sender dies waiting, and nothing was accepted
         }
