@@ -124,7 +124,7 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
     findings: shown.map((f) => findingModel(f, idp?.adfsShaped ?? false, budget)),
     omitted:
       findings.length > shown.length
-        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run ${a.subject.kind === 'mfg' ? 'fedtrust mfg' : `fedtrust check ${a.subject.domain}`} for the full list.`
+        ? `${findings.length - shown.length} more finding(s) did not fit on this card: run ${cliCommand(a)} for the full list.`
         : '',
     timeline: buildTimelineModel(a, options.now),
     certificates: a.certificates.map((c) => ({
@@ -148,10 +148,19 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
   };
 }
 
+/** The CLI command that shows the same assessment in full. */
+function cliCommand(a: Assessment): string {
+  const { subject } = a;
+  if (subject.kind === 'mfg') return 'fedtrust mfg';
+  if (subject.kind === 'exchange-hybrid') return 'fedtrust exchange';
+  return `fedtrust check ${subject.domain}`;
+}
+
 /** The card's subject: the domain (in Unicode), or whose Exchange trust it is. */
 function titleOf(a: Assessment): string {
   const { subject } = a;
   if (subject.kind === 'domain') return domainToUnicode(subject.domain);
+  if (subject.kind === 'exchange-hybrid') return `Exchange hybrid app of ${subject.organization}`;
   return subject.organization
     ? `Exchange trust of ${subject.organization}`
     : 'Microsoft Federation Gateway';
@@ -160,7 +169,7 @@ function titleOf(a: Assessment): string {
 /** What Re-check and Watch carry: the domain (and its explicit URL), or `exchange` (and the organisation). */
 function actionData(a: Assessment, options: CheckCardOptions): Record<string, string> {
   const { subject } = a;
-  if (subject.kind === 'mfg')
+  if (subject.kind === 'mfg' || subject.kind === 'exchange-hybrid')
     return {
       domain: EXCHANGE_KEY,
       ...(subject.organization ? { organization: subject.organization } : {}),

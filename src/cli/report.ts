@@ -78,7 +78,9 @@ export function renderAssessment(a: Assessment, o: ReportOptions): string {
   const title =
     subject.kind === 'mfg'
       ? 'Microsoft Federation Gateway / Exchange trust'
-      : unicode !== subject.domain
+      : subject.kind === 'exchange-hybrid'
+        ? `Exchange hybrid app — ${subject.organization}`
+        : unicode !== subject.domain
         ? `${unicode} (${subject.domain})`
         : subject.domain;
   const lines = [

@@ -16,6 +16,8 @@ export const RUNBOOKS = {
     'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-fed-management',
   exchangeFreeBusy:
     'https://learn.microsoft.com/exchange/troubleshoot/calendars/free-busy-lookups-stop-working',
+  exchangeHybridApp:
+    'https://learn.microsoft.com/exchange/hybrid-deployment/deploy-dedicated-hybrid-app',
   exchangeOrgCert:
     'https://learn.microsoft.com/exchange/renew-or-replace-the-federation-certificate-exchange-2013-help',
 } as const;

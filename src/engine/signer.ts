@@ -16,6 +16,8 @@ export const SIGNER_METHOD_TEXT: Record<SignerMethod, string> = {
   'rollover-order':
     'rollover order: the older certificate until the newest is promotion-old, then the newest',
   'last-expired': 'no published certificate is valid; this one expired last',
+  'auth-config':
+    "Get-AuthConfig's current certificate (the next one from its effective date + 12 h)",
 };
 
 /**

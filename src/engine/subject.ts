@@ -5,7 +5,13 @@ import { domainToUnicode } from 'node:url';
  * the Microsoft Federation Gateway — one organisation's (from its collector snapshot), or MFG's side
  * alone when no organisation has sent a trust yet.
  */
-export type Subject = { kind: 'domain'; domain: string } | MfgSubject;
+export type Subject = { kind: 'domain'; domain: string } | MfgSubject | HybridSubject;
+
+/** One organisation's Exchange hybrid OAuth trust: its Auth certificate and dedicated app (rule 14). */
+export type HybridSubject = { kind: 'exchange-hybrid'; organization: string };
+
+/** The public name and key prefix of a hybrid result (`--json`'s "domain"). */
+export const HYBRID_KEY = 'exchange-hybrid';
 
 /** The Exchange federation trust of one organisation, or MFG's side alone (no organisation). */
 export type MfgSubject = { kind: 'mfg'; organization?: string };
@@ -49,12 +55,15 @@ export function subjectOfWatch(target: WatchTarget): Subject {
  */
 export function assessmentKey(subject: Subject): string {
   if (subject.kind === 'domain') return subject.domain;
+  if (subject.kind === 'exchange-hybrid') return `${HYBRID_KEY}:${subject.organization}`;
   return subject.organization ? `${EXCHANGE_KEY}:${subject.organization}` : EXCHANGE_KEY;
 }
 
 /** The subject a stored assessment key names (the inverse of {@link assessmentKey}). */
 export function parseAssessmentKey(key: string): Subject {
   if (key === EXCHANGE_KEY) return { kind: 'mfg' };
+  if (key.startsWith(`${HYBRID_KEY}:`))
+    return { kind: 'exchange-hybrid', organization: key.slice(HYBRID_KEY.length + 1) };
   if (key.startsWith(`${EXCHANGE_KEY}:`))
     return { kind: 'mfg', organization: key.slice(EXCHANGE_KEY.length + 1) };
   return { kind: 'domain', domain: key };
@@ -62,6 +71,7 @@ export function parseAssessmentKey(key: string): Subject {
 
 /** The name `--json` and the stored assessment give a subject (a public interface: `mfg` for MFG). */
 export function publicName(subject: Subject): string {
+  if (subject.kind === 'exchange-hybrid') return HYBRID_KEY;
   return subject.kind === 'domain' ? subject.domain : 'mfg';
 }
 
@@ -95,6 +105,16 @@ export function domainIdpKey(
   return `?|${url ?? `domain:${domain}`}`;
 }
 
+/** The IdP a hybrid subject's alerts are keyed on: one alert source per organisation. */
+export function hybridIdpKey(subject: HybridSubject): string {
+  return assessmentKey(subject);
+}
+
+/** The key an organisation's Auth slot history is kept under (next first seen, stale keys). */
+export function hybridHistoryKey(organization: string): string {
+  return `${HYBRID_KEY}-auth|${organization.toLowerCase()}`;
+}
+
 /** A shared sweep's identity of a watch target within a run (a retried job counts once). */
 export function targetRunKey(target: WatchTarget): string {
   return target.kind === 'domain'
@@ -104,5 +124,6 @@ export function targetRunKey(target: WatchTarget): string {
 
 /** How a subject or watch target reads in a listing: a domain in Unicode, or the Exchange trust. */
 export function displayName(what: Subject | WatchTarget): string {
+  if (what.kind === 'exchange-hybrid') return `Exchange hybrid app (${what.organization})`;
   return what.kind === 'domain' ? domainToUnicode(what.domain) : 'Exchange trust (MFG)';
 }

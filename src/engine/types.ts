@@ -27,7 +27,15 @@ export interface CertInfo {
 export type Severity = 'info' | 'warning' | 'critical';
 export type Status = 'ok' | 'warning' | 'critical' | 'unknown';
 
-export type CertSource = 'idp-metadata' | 'entra' | 'adfs' | 'mfg' | 'exchange-trust';
+export type CertSource =
+  | 'idp-metadata'
+  | 'entra'
+  | 'adfs'
+  | 'mfg'
+  | 'exchange-trust'
+  | 'exchange-auth'
+  | 'entra-app'
+  | 'entra-legacy-sp';
 export type CertRole =
   | 'signing'
   | 'next-signing'
@@ -36,7 +44,11 @@ export type CertRole =
   | 'token-issuer-prev'
   | 'org'
   | 'org-prev'
-  | 'org-next';
+  | 'org-next'
+  | 'auth-current'
+  | 'auth-next'
+  | 'auth-previous'
+  | 'key-credential';
 
 /** Stable finding codes of DESIGN §4 (a public interface: never rename one). */
 export const FINDING_CODES = [
@@ -71,6 +83,24 @@ export const FINDING_CODES = [
   'ORG_PREV_CERT_EXPIRED',
   'MFG_METADATA_URL_MISMATCH',
   'ADFS_SNAPSHOT_STALE',
+  'MFG_TRUST_NOT_IN_USE',
+  'EXCHANGE_SNAPSHOT_MISSING',
+  'HYBRID_OAUTH_NOT_CONFIGURED',
+  'HYBRID_APP_NOT_CONFIGURED',
+  'HYBRID_APP_OVERRIDE_AMBIGUOUS',
+  'HYBRID_APP_CONSENT_MISSING',
+  'AUTH_CERT_NOT_IN_HYBRID_APP',
+  'NEXT_AUTH_CERT_NOT_IN_HYBRID_APP',
+  'AUTH_ROLLOVER_PENDING',
+  'AUTH_CERT_EXPIRING',
+  'AUTH_CERT_EXPIRED',
+  'AUTH_CERT_MISSING_ON_SERVER',
+  'NEXT_AUTH_CERT_INVALID',
+  'HYBRID_APP_KEY_EXPIRING',
+  'HYBRID_APP_STALE_KEY',
+  'HYBRID_APP_UNKNOWN_CREDENTIAL',
+  'LEGACY_SP_HAS_KEYS',
+  'HYBRID_SETTINGS_CHANGED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -118,7 +148,12 @@ export interface TimelineEvent {
 
 /** How the signer was determined (DESIGN §4 "signer"), said on the card. */
 export type SignerMethod =
-  'adfs-primary' | 'metadata-signature' | 'only-valid' | 'rollover-order' | 'last-expired';
+  | 'adfs-primary'
+  | 'metadata-signature'
+  | 'only-valid'
+  | 'rollover-order'
+  | 'last-expired'
+  | 'auth-config';
 
 export interface Assessment {
   /** What was assessed. */
@@ -144,6 +179,21 @@ export interface Assessment {
   };
   /** `check mfg` with a collector snapshot: whose Exchange trust this is, and how old the snapshot is. */
   exchange?: { organization: string; computerName?: string; receivedAt?: string };
+  /** `check exchange`'s hybrid result: the dedicated app and the on-premises switches (rule group 14). */
+  hybrid?: {
+    appName: string;
+    appId?: string;
+    feature?: 'enabled' | 'disabled' | 'ambiguous';
+    workflow?: 'ews' | 'graph';
+    oauthInUse?: boolean;
+    entraKnown: boolean;
+    /** Rule 14.12's fingerprint (appId, keys, consent, override), compared sweep to sweep. */
+    settings: string;
+    nextEffective?: string;
+    nextFirstSeen?: string;
+  };
+  /** The MFG trust's use (the rule-12 gate), when an Auth snapshot tells it. */
+  trustUsage?: 'in-use' | 'fallback-only' | 'not-in-use';
   /** Entra's own account of its last metadata poll, explained. */
   entraUpdate?: { result: string; lastRun?: string; explanation: string };
 }
