@@ -32,6 +32,44 @@ export interface MfgAssessmentInput {
   expectedMetadataUrl?: string;
   /** The collector's organisation the trust belongs to: named in every message (alerts list it). */
   organization?: string;
+  /**
+   * Whether the trust carries anything, from the organisation's Auth snapshot (the rule-12 gate,
+   * design/exchange-hybrid.md §4.1); undefined without one (a 1.0 collector): rule 12 as before.
+   */
+  trustUsage?: 'in-use' | 'fallback-only' | 'not-in-use';
+}
+
+/** Reading MFG's metadata is rule 9's, not the trust's: the gate leaves those findings alone. */
+const READ_CODES: Finding['code'][] = [
+  'METADATA_BLOCKED',
+  'METADATA_UNREACHABLE',
+  'METADATA_INVALID',
+  'METADATA_URL_UNKNOWN',
+  'METADATA_SIGNATURE_INVALID',
+];
+
+/**
+ * Rule 12 applies only while the federation trust matters: when it is not used, or only a fallback
+ * behind OAuth, every trust finding is info and says why, and MFG_TRUST_NOT_IN_USE states it.
+ */
+function gateByUsage(findings: Finding[], usage: MfgAssessmentInput['trustUsage']): Finding[] {
+  if (usage !== 'fallback-only' && usage !== 'not-in-use') return findings;
+  const why =
+    usage === 'fallback-only'
+      ? ' — not used for free/busy now (OAuth via the IntraOrganizationConnector)'
+      : ' — no organization relationship or sharing policy uses it';
+  const gated = findings.map((f) =>
+    READ_CODES.includes(f.code)
+      ? f
+      : { ...f, severity: 'info' as const, message: `${f.message.replace(/\.$/, '')}${why}.` },
+  );
+  gated.push({
+    code: 'MFG_TRUST_NOT_IN_USE',
+    severity: 'info',
+    message: `The federation trust is ${usage === 'fallback-only' ? 'only a fallback' : 'not used'}: MFG findings are informational.`,
+    remedy: '',
+  });
+  return gated;
 }
 
 const REFRESH =
@@ -176,8 +214,9 @@ export function assessMfg(input: MfgAssessmentInput): Assessment & { subject: Mf
     findings.push(...metadataEprFindings(trust, input.expectedMetadataUrl));
     findings.push(...orgCertificateFindings(trust, now));
   }
+  const gated = gateByUsage(findings, input.trustUsage);
   if (input.organization) {
-    for (const f of findings) f.message = `${input.organization}: ${f.message}`;
+    for (const f of gated) f.message = `${input.organization}: ${f.message}`;
   }
   const known = input.mfg !== undefined || trust !== undefined;
   const subject: MfgSubject = input.organization
@@ -186,9 +225,10 @@ export function assessMfg(input: MfgAssessmentInput): Assessment & { subject: Mf
   return {
     subject,
     domain: publicName(subject),
-    status: verdict(findings, known, known),
-    findings,
+    status: verdict(gated, known, known),
+    findings: gated,
     certificates: mfgCertificates(input, signer),
+    ...(input.trustUsage ? { trustUsage: input.trustUsage } : {}),
     timeline: mfgTimeline(input),
     signer: signer
       ? { thumbprintSha1: signer.thumbprintSha1, method: 'metadata-signature' }

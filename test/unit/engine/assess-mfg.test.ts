@@ -1,4 +1,5 @@
 import { MFG_WORLDWIDE_METADATA_URL } from '../../../src/engine/exchange-trust-rules';
+import { federationTrustUsage } from '../../../src/engine/assess-hybrid';
 import { assessMfg } from '../../../src/engine/assess-mfg';
 import { decodeCertificate } from '../../../src/engine/certificate';
 import type { ExchangeTrust } from '../../../src/engine/exchange-trust';
@@ -6,6 +7,7 @@ import { parseMetadata } from '../../../src/engine/metadata-parser';
 import { verifyMetadataSignature } from '../../../src/engine/signature';
 import type { CertInfo, FindingCode } from '../../../src/engine/types';
 import { at, makeCert } from '../../support/certs';
+import { authFixture } from '../../support/exchange-hybrid';
 import { readFixture } from '../../support/fixtures';
 import { metadataOf } from '../../support/scenario';
 
@@ -185,5 +187,61 @@ describe('assessMfg (DESIGN §4 rule 12)', () => {
     expect(
       decoded.every((d) => d.ok && d.cert.subject === 'CN=Live ID STS Signing Public Key'),
     ).toBe(true);
+  });
+});
+
+describe('rule 12 only while the federation trust matters (design/exchange-hybrid.md §4.1)', () => {
+  /** A trust that holds none of MFG's certificates (critical when it matters), gated by an Auth snapshot. */
+  async function staleTrust(collector: string | undefined) {
+    const old = (
+      await makeCert('CN=Live ID STS Signing Public Key', at(inside, -900), at(inside, 900))
+    ).info;
+    const trustUsage = collector ? federationTrustUsage(authFixture(collector)) : undefined;
+    return assessMfg({
+      now: inside,
+      mode: 'on-demand',
+      mfg: { parsed, signature },
+      trust: { tokenIssuerCertificate: old },
+      organization: 'contoso',
+      trustUsage,
+    });
+  }
+
+  it('in use (a partner organisation relationship, DAuth): critical as before', async () => {
+    const a = await staleTrust('collector-dauth-only.json');
+    expect(a.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['MFG_CERT_NOT_IN_TRUST', 'critical'],
+    ]);
+    expect(a.status).toBe('critical');
+  });
+
+  it('only a fallback behind OAuth: info, says why, and MFG_TRUST_NOT_IN_USE', async () => {
+    const a = await staleTrust('collector-auth-steady.ps51.json');
+    expect(a.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['MFG_CERT_NOT_IN_TRUST', 'info'],
+      ['MFG_TRUST_NOT_IN_USE', 'info'],
+    ]);
+    expect(a.findings[0]!.message).toMatch(
+      /^contoso: .* — not used for free\/busy now \(OAuth via the IntraOrganizationConnector\)\.$/,
+    );
+    expect(a.findings[1]!.message).toBe(
+      'contoso: The federation trust is only a fallback: MFG findings are informational.',
+    );
+    expect(a.status).toBe('ok');
+  });
+
+  it('not in use (no relationship, no sharing domain): info', async () => {
+    const a = await staleTrust('collector-no-hybrid.json');
+    expect(a.findings.map((f) => f.severity)).toEqual(['info', 'info']);
+    expect(a.findings[0]!.message).toMatch(
+      /— no organization relationship or sharing policy uses it\.$/,
+    );
+  });
+
+  it('a 1.0 collector (no Auth snapshot): unchanged', async () => {
+    const a = await staleTrust(undefined);
+    expect(a.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['MFG_CERT_NOT_IN_TRUST', 'critical'],
+    ]);
   });
 });
