@@ -108,6 +108,118 @@ export const adfsCertificateSchema = z.object({
   Certificate: certificateSchema,
 });
 
+const thumbprint = z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint');
+/** An Auth slot: a thumbprint, or empty (`""` in 5.1, null in 7). */
+const slotThumbprint = z.union([thumbprint, z.literal('')]).nullish();
+const textList = (items: number, max = 256) => oneOrMany(text(max), items).nullish();
+
+/**
+ * Collector 1.1's `exchangeAuth` block (design/exchange-hybrid.md §2.5): Get-AuthConfig, the public
+ * Auth certificates on this server, and the objects that say whether OAuth and the dedicated app
+ * are configured. Never a private key: unknown properties (PrivateKey, Pfx …) are dropped.
+ */
+export const exchangeAuthSchema = z.object({
+  authConfig: z.object({
+    CurrentCertificateThumbprint: slotThumbprint,
+    PreviousCertificateThumbprint: slotThumbprint,
+    NextCertificateThumbprint: slotThumbprint,
+    NextCertificateEffectiveDate: psDate.nullish(),
+    ServiceName: text(64).nullish(),
+    Realm: text(256).nullish(),
+    WhenChangedUTC: psDate.nullish(),
+  }),
+  authCertificates: oneOrMany(
+    z.object({
+      Slot: z.enum(['Current', 'Next', 'Previous']),
+      Thumbprint: thumbprint,
+      FoundOnServer: z.boolean(),
+      HasPrivateKey: z.boolean().nullish(),
+      Certificate: certificateSchema.nullish(),
+    }),
+    3,
+  ).nullish(),
+  organizationGuid: z.string().uuid().nullish(),
+  authServers: oneOrMany(
+    z.object({
+      Name: text(256),
+      Type: enumValue,
+      Realm: text(256).nullish(),
+      Enabled: z.boolean(),
+      ApplicationIdentifier: text(64).nullish(),
+      DomainName: textList(64),
+      AuthMetadataUrl: text(2048).nullish(),
+    }),
+    16,
+  ).nullish(),
+  partnerApplications: oneOrMany(
+    z.object({
+      Name: text(256),
+      ApplicationIdentifier: text(64),
+      Realm: text(256).nullish(),
+      Enabled: z.boolean(),
+    }),
+    8,
+  ).nullish(),
+  intraOrganizationConnectors: oneOrMany(
+    z.object({
+      Name: text(256),
+      Enabled: z.boolean(),
+      TargetAddressDomains: textList(64),
+      DiscoveryEndpoint: text(2048).nullish(),
+    }),
+    16,
+  ).nullish(),
+  settingOverrides: oneOrMany(
+    z.object({
+      Name: text(256),
+      ComponentName: text(64),
+      SectionName: text(128),
+      Parameters: textList(16, 512),
+      Server: textList(64),
+    }),
+    16,
+  ).nullish(),
+  hybridConfigured: z.boolean().nullish(),
+  exSetupVersion: z
+    .string()
+    .regex(/^\d{1,2}\.\d{1,2}\.\d{1,5}\.\d{1,5}$/, 'not a build number (15.02.2562.017)')
+    .nullish(),
+  exchangeServers: oneOrMany(
+    z.object({
+      Name: text(256),
+      AdminDisplayVersion: text(128),
+      ServerRole: text(256).nullish(),
+    }),
+    256,
+  ).nullish(),
+  organizationRelationships: oneOrMany(
+    z.object({
+      Name: text(256),
+      Enabled: z.boolean(),
+      DomainNames: textList(256),
+      FreeBusyAccessEnabled: z.boolean().nullish(),
+      MailTipsAccessEnabled: z.boolean().nullish(),
+      PhotosEnabled: z.boolean().nullish(),
+      DeliveryReportEnabled: z.boolean().nullish(),
+      ArchiveAccessEnabled: z.boolean().nullish(),
+      TargetApplicationUri: text(2048).nullish(),
+      TargetAutodiscoverEpr: text(2048).nullish(),
+      TargetSharingEpr: text(2048).nullish(),
+    }),
+    64,
+  ).nullish(),
+  sharingPolicies: oneOrMany(
+    z.object({
+      Name: text(256),
+      Enabled: z.boolean(),
+      Default: z.boolean().nullish(),
+      Domains: textList(64),
+    }),
+    64,
+  ).nullish(),
+  errors: oneOrMany(text(512), 20).nullish(),
+});
+
 const organization = z
   .string()
   .trim()
@@ -121,6 +233,7 @@ export const collectorPayloadSchema = z.object({
   federationTrust: oneOrMany(federationTrustSchema, 8).nullish(),
   adfsProperties: adfsPropertiesSchema.nullish(),
   adfsCertificates: oneOrMany(adfsCertificateSchema, 16).nullish(),
+  exchangeAuth: exchangeAuthSchema.nullish(),
 });
 
 export type CollectorPayload = z.infer<typeof collectorPayloadSchema>;
@@ -176,6 +289,15 @@ export function decodeCollectorPayload(body: unknown, receivedAt: Date): Decoded
         payload: trust,
       });
   }
+  if (payload.exchangeAuth) {
+    // Stored as validated (unknown properties already dropped), one per reporting server.
+    snapshots.push({
+      ...base,
+      kind: 'exchange-auth',
+      sourceKey: payload.computerName ?? payload.exchangeAuth.organizationGuid ?? 'Exchange',
+      payload: payload.exchangeAuth,
+    });
+  }
   const adfs = adfsRecord(payload, base);
   if (typeof adfs === 'string') problems.push(adfs);
   else if (adfs) snapshots.push(adfs);
@@ -183,7 +305,9 @@ export function decodeCollectorPayload(body: unknown, receivedAt: Date): Decoded
   if (snapshots.length === 0)
     return {
       ok: false,
-      problems: ['body: nothing to keep (no federationTrust, adfsProperties or adfsCertificates)'],
+      problems: [
+        'body: nothing to keep (no federationTrust, exchangeAuth, adfsProperties or adfsCertificates)',
+      ],
     };
   return { ok: true, snapshots };
 }

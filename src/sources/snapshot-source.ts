@@ -1,4 +1,5 @@
 import { parseAdfsSnapshot, type AdfsSnapshot } from '../engine/adfs-snapshot';
+import { mergeExchangeAuth, parseExchangeAuth, type ExchangeAuth } from '../engine/exchange-auth';
 import { parseExchangeTrust, type ExchangeTrust } from '../engine/exchange-trust';
 import { isObject } from '../engine/ps-json';
 import type { SnapshotRecord, SnapshotStore } from '../store/store';
@@ -52,9 +53,42 @@ export class SnapshotSource {
     return out;
   }
 
-  /** Organisation names that sent an Exchange trust. */
+  /**
+   * Every organisation's Exchange Auth facts (collector 1.1), merged over its reporting servers:
+   * slots from the newest snapshot, each server's own certificate view.
+   */
+  async exchangeAuth(
+    organization?: string,
+  ): Promise<{ organization: string; auth: ExchangeAuth }[]> {
+    const byOrganization = new Map<string, { organization: string; parts: ExchangeAuth[] }>();
+    for (const record of await this.store.listSnapshots('exchange-auth')) {
+      if (organization && record.organization.toLowerCase() !== organization.toLowerCase())
+        continue;
+      const parsed = parseExchangeAuth(record.payload, {
+        computerName: record.computerName ?? record.sourceKey,
+        receivedAt: record.receivedAt,
+      });
+      if (!parsed.ok) continue;
+      const auth = { ...parsed.auth, collectedAt: record.collectedAt ?? parsed.auth.collectedAt };
+      for (const server of auth.servers) server.collectedAt = auth.collectedAt;
+      const key = record.organization.toLowerCase();
+      const entry = byOrganization.get(key) ?? { organization: record.organization, parts: [] };
+      entry.parts.push(auth);
+      byOrganization.set(key, entry);
+    }
+    return [...byOrganization.values()].flatMap(({ organization: name, parts }) => {
+      const auth = mergeExchangeAuth(parts);
+      return auth ? [{ organization: name, auth }] : [];
+    });
+  }
+
+  /** Organisation names that sent an Exchange trust or Auth snapshot. */
   async organizations(): Promise<string[]> {
-    return [...new Set((await this.exchangeTrusts()).map((t) => t.organization))];
+    const names = [
+      ...(await this.exchangeTrusts()).map((t) => t.organization),
+      ...(await this.exchangeAuth()).map((a) => a.organization),
+    ];
+    return [...new Set(names)];
   }
 
   /**

@@ -85,7 +85,8 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
-export type SnapshotKind = 'exchange-trust' | 'adfs';
+/** `exchange-auth`: collector 1.1's Exchange Auth block, one per (organisation, server). */
+export type SnapshotKind = 'exchange-trust' | 'adfs' | 'exchange-auth';
 
 /** What the on-premises collector sent (POST /api/collector/snapshots), as validated JSON. */
 export interface SnapshotRecord {

@@ -6,13 +6,8 @@ import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { start } from '../../src/server';
-import {
-  adfsCertificateSchema,
-  adfsPropertiesSchema,
-  certificateSchema,
-  collectorPayloadSchema,
-  federationTrustSchema,
-} from '../../src/sources/collector-payload';
+import type { z } from 'zod';
+import { collectorPayloadSchema } from '../../src/sources/collector-payload';
 import { MetadataSource } from '../../src/sources/metadata-source';
 import { SafeFetcher } from '../../src/sources/safe-fetcher';
 import { SnapshotSource } from '../../src/sources/snapshot-source';
@@ -21,6 +16,7 @@ import type { Store } from '../../src/store/store';
 import { closeServer } from '../support/bot-server';
 import { at, makeCert, type GeneratedCert } from '../support/certs';
 import { scriptBody } from '../support/collector-payloads';
+import { IDS, hybridJson } from '../support/exchange-hybrid';
 
 const NOW = new Date('2026-12-03T06:00:00Z');
 const TOKEN = 'collector-token-0123456789';
@@ -104,6 +100,72 @@ describe('POST /api/collector/snapshots', () => {
       });
     },
   );
+
+  describe('collector 1.1: the Exchange Auth block (design/exchange-hybrid.md §2)', () => {
+    const fixtureBody = (name: string, organization = 'hybrid') => {
+      const body = hybridJson(name) as { organization: string };
+      body.organization = organization;
+      return JSON.stringify(body);
+    };
+
+    it.each([
+      ['collector-auth-steady.ps51.json', 'Windows PowerShell 5.1 dates'],
+      ['collector-auth-next-staged.ps7.json', 'PowerShell 7 dates'],
+    ])('keeps %s (%s) per server and reads it back', async (name) => {
+      const organization = `hybrid-${name.split('.')[1]}`;
+      const response = await post(fixtureBody(name, organization));
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { kept: unknown }).kept).toEqual([
+        { kind: 'exchange-auth', source: 'EX01' },
+      ]);
+      const [read] = await new SnapshotSource(store).exchangeAuth(organization);
+      expect(read?.auth).toMatchObject({
+        current: IDS.thumbprints.cur,
+        organizationGuid: IDS.organizationGuid,
+        receivedAt: NOW,
+        hybridConfigured: true,
+        servers: [{ computerName: 'EX01', exSetupVersion: '15.02.2562.017' }],
+      });
+      const cur = read!.auth.certificates.find((c) => c.thumbprintSha1 === IDS.thumbprints.cur)!;
+      expect(cur.notAfter).toEqual(new Date('2027-01-10T09:14:22Z'));
+    });
+
+    it("keeps each server's view: the slots from the newest, every server's certificates", async () => {
+      for (const name of [
+        'collector-auth-missing-on-server.EX01.json',
+        'collector-auth-missing-on-server.EX02.json',
+      ])
+        expect((await post(fixtureBody(name, 'two-servers'))).status).toBe(200);
+      const [read] = await new SnapshotSource(store).exchangeAuth('two-servers');
+      expect(
+        read!.auth.servers.map((s) => [s.computerName, s.certificates.map((c) => c.foundOnServer)]),
+      ).toEqual([
+        ['EX02', [true, false]],
+        ['EX01', [true, true]],
+      ]);
+      expect(read!.auth.next).toBe(IDS.thumbprints.next);
+    });
+
+    it('drops properties it does not read (a PrivateKey or Pfx is never stored)', async () => {
+      expect((await post(fixtureBody('reject-private-key.json', 'private'))).status).toBe(200);
+      const stored = (await store.listSnapshots('exchange-auth')).find(
+        (s) => s.organization === 'private',
+      );
+      expect(JSON.stringify(stored?.payload)).not.toMatch(/"PrivateKey"|"Pfx"|MIIEvQ|MIIJqQ/);
+    });
+
+    it.each([
+      ['reject-non-hex-thumbprint.json', /exchangeAuth\.authConfig\.NextCertificateThumbprint/],
+      ['reject-five-certificates.json', /exchangeAuth\.authCertificates/],
+      ['reject-proto.json', /__proto__/],
+    ])('answers 400 to %s, naming the field, and keeps nothing', async (name, reason) => {
+      const count = (await store.listSnapshots()).length;
+      const response = await post(fixtureBody(name, 'rejected'));
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toMatch(reason);
+      expect((await store.listSnapshots()).length).toBe(count);
+    });
+  });
 
   it("stores an AD FS server's properties and certificates, found again by entityID or host", async () => {
     const body = scriptBody({
@@ -286,19 +348,57 @@ describe('POST /api/collector/snapshots', () => {
 describe('collector/Send-FedTrustSnapshot.ps1', () => {
   const script = readFileSync(join(__dirname, '../../collector/Send-FedTrustSnapshot.ps1'), 'utf8');
 
+  /** Every property name a schema reads, at any depth (objects inside lists, unions, pipes). */
+  function keysOf(schema: z.ZodType): string[] {
+    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+    const inner = (value: unknown) => keysOf(value as z.ZodType);
+    switch (def.type) {
+      case 'object':
+        return Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([k, v]) => [
+          k,
+          ...keysOf(v),
+        ]);
+      case 'pipe':
+        return [...inner(def.in), ...inner(def.out)];
+      case 'array':
+        return inner(def.element);
+      case 'optional':
+      case 'nullable':
+        return inner(def.innerType);
+      case 'union':
+        return (def.options as z.ZodType[]).flatMap((o) => keysOf(o));
+      default:
+        return [];
+    }
+  }
+
   it('writes only property names the endpoint reads', () => {
-    const known = new Set(
-      [
-        collectorPayloadSchema,
-        federationTrustSchema,
-        adfsPropertiesSchema,
-        adfsCertificateSchema,
-        certificateSchema,
-      ].flatMap((schema) => Object.keys(schema.shape)),
-    );
+    const known = new Set(keysOf(collectorPayloadSchema));
+    for (const key of ['Slot', 'FoundOnServer', 'WhenChangedUTC', 'sharingPolicies', 'RawData'])
+      expect(known).toContain(key);
     const written = [...script.matchAll(/^\s+(\w+)\s+= /gm)].map((m) => m[1]!);
-    expect(written.length).toBeGreaterThan(25);
+    expect(written.length).toBeGreaterThan(70);
     expect(written.filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('1.1 sends the Exchange Auth facts, each cmdlet failing alone, and never a private key', () => {
+    expect(script).toContain("$CollectorVersion = '1.1'");
+    expect(script).toMatch(/\$body\.exchangeAuth = Get-ExchangeAuthFacts/);
+    for (const cmdlet of [
+      'Get-AuthServer',
+      'Get-PartnerApplication',
+      'Get-IntraOrganizationConnector',
+      'Get-SettingOverride',
+      'Get-HybridConfiguration',
+      'Get-ExchangeServer',
+      'Get-OrganizationRelationship',
+      'Get-SharingPolicy',
+    ])
+      expect(script).toMatch(new RegExp(`Invoke-Step '${cmdlet}' \\{`));
+    expect(script).not.toMatch(
+      /Export-ExchangeCertificate|Export-PfxCertificate|\.PrivateKey\b|GetRSAPrivateKey|BinaryEncoded/,
+    );
+    expect(script).toContain("$body.Contains('exchangeAuth')");
   });
 
   it('posts over TLS 1.2 with the token from a file, never from the script', () => {
