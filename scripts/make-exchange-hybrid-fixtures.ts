@@ -34,7 +34,7 @@ interface Cert {
 }
 
 async function selfSigned(subject: string, notBefore: string, notAfter: string): Promise<Cert> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const serial = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
   serial[0] = (serial[0] ?? 0) & 0x7f;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

@@ -81,8 +81,8 @@ export function renderAssessment(a: Assessment, o: ReportOptions): string {
       : subject.kind === 'exchange-hybrid'
         ? `Exchange hybrid app — ${subject.organization}`
         : unicode !== subject.domain
-        ? `${unicode} (${subject.domain})`
-        : subject.domain;
+          ? `${unicode} (${subject.domain})`
+          : subject.domain;
   const lines = [
     `${paint(o, 'bold', title)} — ${paint(o, STATUS_STYLE[a.status], a.status.toUpperCase())}`,
   ];
