@@ -36,8 +36,10 @@ const MAX_RETRIES = 3;
  */
 export class GraphDirectory {
   private readonly client: Client;
+  private readonly graphHost: string;
 
   constructor(settings: GraphSettings, graphBaseUrl: string, loginBaseUrl: string) {
+    this.graphHost = new URL(graphBaseUrl).host;
     const loginHost = new URL(loginBaseUrl).host;
     const options = {
       authorityHost: loginBaseUrl,
@@ -66,6 +68,16 @@ export class GraphDirectory {
       // The client sends its token only to Microsoft's Graph hosts and these (host name, no port).
       customHosts: new Set([new URL(graphBaseUrl).hostname]),
     });
+  }
+
+  /** One Graph read (a path under /v1.0), errors as AppErrors (GRAPH_AUTH_FAILED names the permission). */
+  async read(path: string): Promise<unknown> {
+    return this.get(path);
+  }
+
+  /** The Graph host (a next link elsewhere is never followed). */
+  get host(): string {
+    return this.graphHost;
   }
 
   private async get(path: string): Promise<unknown> {
@@ -146,9 +158,12 @@ function toAppError(error: unknown, path: string, timedOut: boolean): AppError {
   if (error instanceof GraphError) {
     const status = error.statusCode;
     if (status === 401 || status === 403) {
+      const permission = /^\/(applications|servicePrincipals)/.test(path)
+        ? 'Application.Read.All'
+        : 'Domain.Read.All';
       return new AppError(
         'GRAPH_AUTH_FAILED',
-        `Graph refused ${path} (HTTP ${status}): grant Domain.Read.All with admin consent`,
+        `Graph refused ${path.split('?')[0]} (HTTP ${status}): grant ${permission} with admin consent`,
         { cause: error },
       );
     }
