@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkDomain, type CheckDependencies, type CheckRequest } from './checks/check-domain';
+import { hybridHint } from './checks/check-exchange';
 import { checkMfg } from './checks/check-mfg';
 import { createCheckDependencies } from './checks/check-services';
 import { EXIT, worstExitCode } from './cli/exit-codes';
@@ -11,7 +12,18 @@ import { parseAdfsSnapshot } from './engine/adfs-snapshot';
 import type { EntraSide } from './engine/assessment-input';
 import { parseDomain } from './engine/domain';
 import { parseEntraFederation } from './engine/entra-federation';
+import { assessHybrid, federationTrustUsage } from './engine/assess-hybrid';
+import { parseExchangeAuth, type ExchangeAuth } from './engine/exchange-auth';
 import { parseExchangeTrust } from './engine/exchange-trust';
+import {
+  FULL_ACCESS_AS_APP,
+  parseApplication,
+  parseAssignments,
+  parseServicePrincipal,
+  type HybridEntra,
+} from './engine/hybrid-entra';
+import { isOrganizationName } from './engine/organization';
+import { isObject, pickString } from './engine/ps-json';
 import type { Assessment } from './engine/types';
 import type * as MaintenanceModule from './cli/maintenance';
 import { AppError, isAppError } from './errors';
@@ -33,6 +45,8 @@ Usage:
   fedtrust check <domain>… [--json] [--metadata-url URL | --metadata-file FILE]
                  [--entra-file FILE] [--adfs-properties-file FILE] [--now ISO-DATE]
   fedtrust mfg [--metadata-url URL | --metadata-file FILE] [--trust-file FILE] [--json] [--now ISO-DATE]
+  fedtrust exchange [--auth-file FILE] [--app-file FILE] [--legacy-sp-file FILE] [--consent-file FILE]
+                 [--trust-file FILE] [--mfg-metadata-file FILE] [--json] [--now ISO-DATE]
   fedtrust sweep                 one sweep of the watched domains now, posting due alerts (bot's store)
   fedtrust migrate               create or upgrade the store named by DATABASE_URL
 
@@ -43,11 +57,18 @@ Options:
   --entra-file FILE            Graph federationConfiguration JSON (replaces Graph)
   --adfs-properties-file FILE  Get-AdfsProperties | ConvertTo-Json
   --trust-file FILE            Get-FederationTrust | ConvertTo-Json
+  --auth-file FILE             exchange: a collector 1.1 body, its exchangeAuth block, or
+                               Get-AuthConfig | ConvertTo-Json (the Auth certificate slots)
+  --app-file FILE              exchange: GET /applications(appId='…') of the dedicated hybrid app
+  --legacy-sp-file FILE        exchange: GET /servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')
+  --consent-file FILE          exchange: GET /servicePrincipals(appId='…')/appRoleAssignments of the app
+  --mfg-metadata-file FILE     exchange: MFG's metadata document (with --trust-file: rule 12, gated)
   --now ISO-DATE               assess as of this time (default: now)
   --no-color                   plain text even on a terminal
   -h, --help, --version
 
---metadata-*, --entra-file and --adfs-properties-file describe one domain.
+--metadata-*, --entra-file and --adfs-properties-file describe one domain. fedtrust exchange without
+--app-file, --legacy-sp-file or --consent-file reads Entra through Graph when GRAPH_* is set.
 Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN or bad input; the worst result wins.
 sweep and migrate exit 0 when they ran (whatever a sweep found), 1 when they could not.
 Settings come from the environment (.env.example): GRAPH_* for Entra's side, OUTBOUND_ALLOW_PRIVATE, …`;
@@ -59,6 +80,11 @@ const OPTIONS = {
   'entra-file': { type: 'string' },
   'adfs-properties-file': { type: 'string' },
   'trust-file': { type: 'string' },
+  'auth-file': { type: 'string' },
+  'app-file': { type: 'string' },
+  'legacy-sp-file': { type: 'string' },
+  'consent-file': { type: 'string' },
+  'mfg-metadata-file': { type: 'string' },
   now: { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -218,6 +244,103 @@ async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessm
   return [result];
 }
 
+/** Entra's half of the hybrid trust from the Graph answers an air-gapped admin saved. */
+function hybridEntraFromFiles(v: Values): HybridEntra | undefined {
+  if (!v['app-file'] && !v['legacy-sp-file'] && !v['consent-file']) return undefined;
+  const app = v['app-file']
+    ? parseApplication(readJsonFile(v['app-file'], '--app-file'))
+    : undefined;
+  if (v['app-file'] && !app)
+    throw bad(`--app-file ${v['app-file']}: not a Graph application (id, appId, keyCredentials)`);
+  const legacy = v['legacy-sp-file']
+    ? parseServicePrincipal(readJsonFile(v['legacy-sp-file'], '--legacy-sp-file'))
+    : undefined;
+  if (v['legacy-sp-file'] && !legacy)
+    throw bad(
+      `--legacy-sp-file ${v['legacy-sp-file']}: not a Graph service principal (id, keyCredentials)`,
+    );
+  const assignments = v['consent-file']
+    ? parseAssignments(readJsonFile(v['consent-file'], '--consent-file'))
+    : undefined;
+  const principalId = assignments?.find((a) => a.principalId)?.principalId;
+  return {
+    kind: 'known',
+    app,
+    foundBy: 'file',
+    // The consent answer is the app's service principal's: it exists, under the id it names.
+    appServicePrincipal: assignments
+      ? {
+          id: principalId ?? '<APP_SP_ID>',
+          appId: app?.appId ?? '',
+          displayName: app?.displayName ?? '',
+          accountEnabled: true,
+          keyCredentials: [],
+          passwordCredentials: [],
+        }
+      : undefined,
+    assignments,
+    exchangeOnlineSpId:
+      legacy?.id ?? assignments?.find((a) => a.appRoleId === FULL_ACCESS_AS_APP)?.resourceId,
+    legacyServicePrincipal: legacy,
+  };
+}
+
+/** `fedtrust exchange`: the hybrid app (rule group 14) and, with a trust file, the MFG trust (rule 12). */
+async function runExchange(v: Values, settings: Settings, now: Date): Promise<Assessment[]> {
+  let auth: ExchangeAuth | undefined;
+  let organization = 'exchange';
+  if (v['auth-file']) {
+    const json = readJsonFile(v['auth-file'], '--auth-file');
+    const parsed = parseExchangeAuth(json);
+    if (!parsed.ok) throw bad(`--auth-file ${v['auth-file']}: ${parsed.reason}`);
+    auth = parsed.auth;
+    const named = isObject(json) ? pickString(json, 'organization') : undefined;
+    if (named && isOrganizationName(named)) organization = named;
+  }
+  const deps = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
+  let entra = hybridEntraFromFiles(v);
+  if (!entra) {
+    entra = deps.hybridApps
+      ? await deps.hybridApps.read(auth && !auth.slotsOnly ? hybridHint(auth) : undefined)
+      : { kind: 'unknown', reason: 'no --app-file given and Graph is not configured (GRAPH_*).' };
+  }
+  const results: Assessment[] = [
+    assessHybrid({
+      now,
+      mode: 'on-demand',
+      organization,
+      auth,
+      entra,
+      graphBaseUrl: settings.GRAPH_BASE_URL,
+    }),
+  ];
+  if (v['trust-file'] || v['mfg-metadata-file']) {
+    const metadataXml = v['mfg-metadata-file']
+      ? readInputFile(v['mfg-metadata-file'], '--mfg-metadata-file')
+      : undefined;
+    if (metadataXml !== undefined && !deps.metadata.read(metadataXml).ok)
+      throw bad(
+        `--mfg-metadata-file ${v['mfg-metadata-file']}: not a federation metadata document`,
+      );
+    let trust;
+    if (v['trust-file']) {
+      const parsed = parseExchangeTrust(readJsonFile(v['trust-file'], '--trust-file'));
+      if (!parsed.ok) throw bad(`--trust-file: ${parsed.reason}`);
+      trust = parsed.trust;
+    }
+    results.push(
+      await checkMfg(deps.metadata, {
+        now,
+        metadataUrl: settings.MFG_METADATA_URL,
+        metadataXml,
+        trust,
+        trustUsage: federationTrustUsage(auth),
+      }),
+    );
+  }
+  return results;
+}
+
 /** node:util parseArgs' refusals, said the way the rest of the CLI speaks (its own text is for developers). */
 function argumentProblem(error: unknown): string | undefined {
   const { code, message } = error as { code?: string; message?: string };
@@ -263,7 +386,10 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
     }
     if (command === 'check')
       results = await runCheck(rest, values, settings, { out, err, color }, now);
-    else if (command === 'mfg') {
+    else if (command === 'exchange') {
+      if (rest.length > 0) throw bad(`fedtrust exchange takes no domain (got "${rest[0]}")`);
+      results = await runExchange(values, settings, now);
+    } else if (command === 'mfg') {
       if (rest.length > 0) throw bad(`fedtrust mfg takes no domain (got "${rest[0]}")`);
       results = await runMfg(values, settings, now);
     } else throw bad(`unknown command "${command}"; run fedtrust --help`);

@@ -1,11 +1,15 @@
 import { checkExchange } from '../checks/check-exchange';
 import type { CheckDependencies } from '../checks/check-domain';
 import { STATUS_ORDER } from '../engine/finding-helpers';
+import type { HybridHistory } from '../engine/assess-hybrid';
 import {
   assessmentKey,
+  hybridHistoryKey,
+  hybridIdpKey,
   mfgHistoryKey,
   mfgIdpKey,
   parseAssessmentKey,
+  type HybridSubject,
   type MfgSubject,
   type WatchTarget,
 } from '../engine/subject';
@@ -41,11 +45,25 @@ export async function sweepExchange(
     mode: 'sweep',
     firstSeen: history.firstSeen,
     failedSweepsInARow,
+    hybridHistory: (organization) => hybridHistory(store, organization),
   });
   const now = clock();
   await store.recordCertificates(historyKey, check.mfgThumbprints, now);
-  const unreadable = check.mfgThumbprints.length === 0;
   const out: SweptTarget[] = [];
+  for (const { assessment, subject, entraUnreadable } of check.hybrid) {
+    await rememberHybrid(store, subject, assessment, now);
+    const idpKey = hybridIdpKey(subject);
+    out.push({ assessment, idpKey, watch: EXCHANGE, unreadable: entraUnreadable });
+    await store.saveAssessment({
+      domain: assessmentKey(subject),
+      checkedAt: now,
+      status: assessment.status,
+      idpKey,
+      assessment,
+      failedSweeps: 0,
+    });
+  }
+  const unreadable = check.mfgThumbprints.length === 0;
   for (const { assessment, subject } of check.results) {
     const idpKey = mfgIdpKey(subject, checks.mfgMetadataUrl);
     out.push({ assessment, idpKey, watch: EXCHANGE, unreadable });
@@ -77,6 +95,56 @@ export async function sweepExchange(
   return out;
 }
 
+/** The Auth slots an organisation's snapshots named, and the keys its app held: a hybrid sweep's memory. */
+async function rememberHybrid(
+  store: AssessmentStore,
+  subject: HybridSubject,
+  assessment: Assessment,
+  now: Date,
+): Promise<void> {
+  const key = hybridHistoryKey(subject.organization);
+  const slots = assessment.certificates.filter((c) => c.source === 'exchange-auth');
+  // The next certificate is remembered as first seen when this sweep judged it first seen
+  // (WhenChangedUTC on the first sweep): later sweeps keep the same deadlines.
+  const next = slots.find((c) => c.role === 'auth-next');
+  const seen = assessment.hybrid?.nextFirstSeen;
+  if (next && seen) await store.recordCertificates(key, [next.thumbprintSha1], new Date(seen));
+  await store.recordCertificates(
+    key,
+    slots.map((c) => c.thumbprintSha1),
+    now,
+  );
+  const held = assessment.certificates
+    .filter((c) => c.source === 'entra-app' && c.thumbprintSha1 !== '')
+    .map((c) => c.thumbprintSha1);
+  await store.recordCertificates(`${key}|held`, held, now);
+}
+
+/**
+ * What stored history says about an organisation's hybrid trust (rule group 14's memory): when the
+ * staged next certificate was first seen, when the app first held each certificate, every certificate
+ * that was ever an Auth certificate, and the last sweep's settings fingerprint.
+ */
+export async function hybridHistory(
+  store: Pick<AssessmentStore, 'certificateHistory' | 'getAssessment'>,
+  organization: string,
+): Promise<HybridHistory> {
+  const key = hybridHistoryKey(organization);
+  const slots = await store.certificateHistory(key);
+  const held = await store.certificateHistory(`${key}|held`);
+  const previous = await store.getAssessment(
+    assessmentKey({ kind: 'exchange-hybrid', organization }),
+  );
+  return {
+    slotFirstSeen: slots.firstSeen,
+    firstHeld: held.firstSeen,
+    authThumbprints: slots.published,
+    ...(previous?.assessment.hybrid
+      ? { previousSettings: previous.assessment.hybrid.settings }
+      : {}),
+  };
+}
+
 /**
  * Before any organisation sent a trust, MFG alone was swept under its own key; once organisations
  * exist, their keys carry every finding. Sweeping the old key with no findings resolves what it had
@@ -96,7 +164,14 @@ export async function storedExchangeResults(
   store: Pick<AssessmentStore, 'listAssessments' | 'getAssessment'>,
   mfgMetadataUrl: string,
 ): Promise<SweptTarget[]> {
-  const organizations = (await store.listAssessments()).flatMap((a) => {
+  const stored = await store.listAssessments();
+  const hybrid = stored.flatMap((a): SweptTarget[] => {
+    const subject = parseAssessmentKey(a.domain);
+    if (subject.kind !== 'exchange-hybrid') return [];
+    const idpKey = a.idpKey ?? hybridIdpKey(subject);
+    return [{ assessment: a.assessment, idpKey, watch: EXCHANGE, unreadable: false }];
+  });
+  const organizations = stored.flatMap((a) => {
     const subject = parseAssessmentKey(a.domain);
     return subject.kind === 'mfg' && subject.organization !== undefined ? [{ a, subject }] : [];
   });
@@ -108,8 +183,8 @@ export async function storedExchangeResults(
   });
   if (organizations.length === 0) {
     const alone = await store.getAssessment(assessmentKey(MFG_ALONE));
-    return alone ? [swept(alone, MFG_ALONE)] : [];
+    return [...hybrid, ...(alone ? [swept(alone, MFG_ALONE)] : [])];
   }
   const out = organizations.map(({ a, subject }) => swept(a, subject));
-  return [...out, retiredMfgOnly(out[0]!.assessment, mfgMetadataUrl)];
+  return [...hybrid, ...out, retiredMfgOnly(out[0]!.assessment, mfgMetadataUrl)];
 }

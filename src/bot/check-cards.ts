@@ -1,9 +1,11 @@
+import { hybridHistory } from '../alerts/sweep-exchange';
 import type { AdaptiveCard } from '../cards/card-templates';
 import { renderCheckCard } from '../cards/check-card';
 import { renderMessageCard } from '../cards/other-cards';
 import { checkDomain } from '../checks/check-domain';
 import { checkExchange } from '../checks/check-exchange';
 import { mfgHistoryKey } from '../engine/subject';
+import type { Assessment } from '../engine/types';
 import { isAppError } from '../errors';
 import { footer, type BotContext } from './bot-context';
 
@@ -78,11 +80,20 @@ export async function exchangeCards(
       now,
       organization,
       firstSeen: history.firstSeen,
+      hybridHistory: (name) => hybridHistory(ctx.store, name),
     });
-    const cards = check.results.map(({ assessment }) =>
-      renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) }),
+    const render = (assessment: Assessment) =>
+      renderCheckCard(ctx.templates, assessment, { now, footer: footer(ctx, now) });
+    // Each organisation's hybrid app first (the trust free/busy uses since 2025), then its MFG trust.
+    const cards = check.hybrid.map(({ assessment }) => render(assessment));
+    const collector11 = check.hybrid.some(
+      (h) => !h.assessment.findings.some((f) => f.code === 'EXCHANGE_SNAPSHOT_MISSING'),
     );
-    if (check.results.every((r) => r.subject.organization === undefined)) {
+    const noTrust = check.results.every((r) => r.subject.organization === undefined);
+    // An organisation on collector 1.1 without a federation trust has nothing to compare MFG with.
+    if (!(noTrust && collector11))
+      cards.push(...check.results.map(({ assessment }) => render(assessment)));
+    if (noTrust && !collector11) {
       // Only a named organisation can be missing while others sent their trust: say which did.
       const known = organization ? await ctx.checks.snapshots?.organizations() : undefined;
       cards.push(

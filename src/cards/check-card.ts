@@ -72,6 +72,27 @@ function findingModel(f: Finding, adfs: boolean, budget: Budget) {
   };
 }
 
+const TRUST_USAGE_TEXT: Record<NonNullable<Assessment['trustUsage']>, string> = {
+  'in-use': 'in use (an organization relationship or sharing policy depends on it)',
+  'fallback-only':
+    'only a fallback: free/busy with Exchange Online goes through OAuth (IntraOrganizationConnector)',
+  'not-in-use': 'not used by any organization relationship or sharing policy',
+};
+
+/** The on-premises switches of the hybrid app in words: feature, workflow, Entra read or not. */
+function hybridState(h: NonNullable<Assessment['hybrid']>): string {
+  const parts = [
+    h.oauthInUse === false ? 'OAuth not in use (DAuth)' : undefined,
+    h.feature ? `feature ${h.feature}` : undefined,
+    h.workflow ? `${h.workflow === 'graph' ? 'Graph' : 'EWS'} workflow` : undefined,
+    h.entraKnown ? 'Entra read' : "Entra's side not read",
+    h.nextEffective
+      ? `next certificate effective ${h.nextEffective.slice(0, 16).replace('T', ' ')} UTC`
+      : undefined,
+  ];
+  return parts.filter((p) => p !== undefined).join(', ');
+}
+
 function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget) {
   const unicode = titleOf(a);
   const findings = [...a.findings].sort((x, y) => RANK[x.severity] - RANK[y.severity]);
@@ -102,6 +123,17 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
             `${a.exchange.organization}${a.exchange.computerName ? ` from ${a.exchange.computerName}` : ''}${a.exchange.receivedAt ? `, received ${a.exchange.receivedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`,
           ),
         }
+      : undefined,
+    a.hybrid
+      ? {
+          title: 'Hybrid app',
+          value: cardText(
+            `${a.hybrid.appName}${a.hybrid.appId ? ` (appId ${a.hybrid.appId})` : ''}: ${hybridState(a.hybrid)}`,
+          ),
+        }
+      : undefined,
+    a.trustUsage
+      ? { title: 'Federation trust', value: cardText(TRUST_USAGE_TEXT[a.trustUsage]) }
       : undefined,
     a.entraUpdate
       ? {

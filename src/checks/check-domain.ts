@@ -5,6 +5,7 @@ import type { EntraFederation } from '../engine/entra-federation';
 import type { Assessment, Status } from '../engine/types';
 import { AppError, isAppError } from '../errors';
 import type { GraphDirectory } from '../sources/graph-directory';
+import type { HybridAppReader } from '../sources/hybrid-app-reader';
 import type { LoadedMetadata, MetadataLoad, MetadataSource } from '../sources/metadata-source';
 import type { SnapshotSource } from '../sources/snapshot-source';
 import { adfsMetadataUrlFor, type Realm, type RealmDiscovery } from '../sources/realm-discovery';
@@ -19,6 +20,10 @@ export interface CheckDependencies {
   snapshots?: SnapshotSource;
   /** MFG_METADATA_URL. */
   mfgMetadataUrl: string;
+  /** Entra's half of the Exchange hybrid trust (Application.Read.All); absent: Graph not configured. */
+  hybridApps?: HybridAppReader;
+  /** GRAPH_BASE_URL: the cloud the hybrid remedies name (-AzureEnvironment); default worldwide. */
+  graphBaseUrl?: string;
   leadDays: number;
   /** Counts every check run, on demand or in a sweep (`fedtrust_checks_total`). */
   metrics?: { countCheck(status: Status): void };

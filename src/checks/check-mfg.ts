@@ -11,6 +11,9 @@ export interface MfgCheckRequest {
   metadataXml?: string;
   trust?: ExchangeTrust;
   firstSeen?: Record<string, string>;
+  /** The rule-12 gate from an Auth snapshot (`fedtrust exchange --auth-file`). */
+  trustUsage?: 'in-use' | 'fallback-only' | 'not-in-use';
+  organization?: string;
 }
 
 /** The Microsoft Federation Gateway's certificates against the Exchange federation trust. */
@@ -30,5 +33,7 @@ export async function checkMfg(
     trust: request.trust,
     firstSeen: request.firstSeen,
     expectedMetadataUrl: request.metadataUrl,
+    trustUsage: request.trustUsage,
+    organization: request.organization,
   });
 }

@@ -1,5 +1,6 @@
 import type { Settings } from '../config';
 import { GraphDirectory } from '../sources/graph-directory';
+import { HybridAppReader } from '../sources/hybrid-app-reader';
 import { MetadataSource } from '../sources/metadata-source';
 import { RealmDiscovery } from '../sources/realm-discovery';
 import { SafeFetcher } from '../sources/safe-fetcher';
@@ -17,12 +18,15 @@ export function createCheckDependencies(
     allowPrivateHosts: settings.OUTBOUND_ALLOW_PRIVATE,
     userAgent,
   });
+  const graph = settings.graph
+    ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)
+    : undefined;
   return {
     metadata: new MetadataSource(fetcher),
     realm: new RealmDiscovery(fetcher, settings.LOGIN_BASE_URL),
-    graph: settings.graph
-      ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)
-      : undefined,
+    graph,
+    hybridApps: graph ? new HybridAppReader(graph) : undefined,
+    graphBaseUrl: settings.GRAPH_BASE_URL,
     snapshots: store ? new SnapshotSource(store) : undefined,
     mfgMetadataUrl: settings.MFG_METADATA_URL,
     leadDays: settings.ALERT_LEAD_DAYS,

@@ -33,6 +33,8 @@ import type {
 export interface HybridHistory {
   /** When the current NextCertificateThumbprint was first seen in a snapshot (else WhenChangedUTC). */
   nextFirstSeen?: Date;
+  /** SHA-1 → ISO date each Auth slot certificate was first seen by a sweep (first seen(next)). */
+  slotFirstSeen?: Record<string, string>;
   /** SHA-1 → ISO date a certificate was first seen held by the app. */
   firstHeld?: Record<string, string>;
   /** Every thumbprint stored history saw in an Auth slot (a key for one is stale, not unknown). */
@@ -304,12 +306,13 @@ function appFindings(ctx: Ctx, facts: OnPremisesFacts): Finding[] {
       ),
     );
   }
-  if (entra.kind === 'known' && entra.app) {
+  // Consent is judged only when it was read (the CLI without --consent-file does not read it).
+  if (entra.kind === 'known' && entra.app && entra.assignments !== undefined) {
     const sp = entra.appServicePrincipal;
     let missing: string | undefined;
     if (!sp) missing = 'a service principal';
     else if (!sp.accountEnabled) missing = 'an enabled service principal (accountEnabled is false)';
-    else if (entra.assignments) {
+    else {
       if (facts.workflow === 'ews') {
         const ok = entra.assignments.some(
           (a) =>
@@ -893,7 +896,12 @@ export function assessHybrid(
         "Check the collector's scheduled task on the Exchange server (Send-FedTrustSnapshot.ps1) and its log.",
     });
   const p = auth ? project(auth, now) : undefined;
-  const firstSeen = input.history?.nextFirstSeen ?? auth?.whenChanged ?? auth?.collectedAt;
+  const swept = p?.next ? input.history?.slotFirstSeen?.[p.next] : undefined;
+  const firstSeen =
+    input.history?.nextFirstSeen ??
+    (swept ? new Date(swept) : undefined) ??
+    auth?.whenChanged ??
+    auth?.collectedAt;
   const hybrid = auth?.hybridConfigured !== false;
   const appRules = auth !== undefined && hybrid && (facts?.oauthInUse ?? true);
   if (auth && facts && !appRules) {

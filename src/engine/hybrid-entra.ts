@@ -66,6 +66,8 @@ export interface EntraServicePrincipal {
 export interface AppRoleAssignment {
   appRoleId: string;
   resourceId: string;
+  /** The service principal the role is assigned to. */
+  principalId?: string;
 }
 
 /** What Graph said about the hybrid app, or why it could not be read. */
@@ -79,7 +81,7 @@ export type HybridEntra =
       foundBy?: 'auth-server' | 'name' | 'permission' | 'file';
       /** Its service principal; absent when it has none (no consent possible). */
       appServicePrincipal?: EntraServicePrincipal;
-      /** Its service principal's appRoleAssignments; undefined when not read. */
+      /** Its service principal's appRoleAssignments (empty without a principal); undefined: not read. */
       assignments?: AppRoleAssignment[];
       /** Office 365 Exchange Online's service principal id (the resource of full_access_as_app). */
       exchangeOnlineSpId?: string;
@@ -176,6 +178,14 @@ export function parseApplication(json: unknown): EntraApplication | undefined {
   const id = item && pickString(item, 'id');
   const appId = item && pickString(item, 'appId');
   if (!item || !id || !appId) return undefined;
+  // A service principal is not an application (Microsoft's first-party one least of all).
+  const context = isObject(json) ? (pickString(json, '@odata.context') ?? '') : '';
+  if (
+    appId.toLowerCase() === EXCHANGE_ONLINE_APP_ID ||
+    /servicePrincipals/i.test(context) ||
+    pick(item, 'accountEnabled') !== undefined
+  )
+    return undefined;
   return { id, appId, displayName: pickString(item, 'displayName') ?? '', ...credentials(item) };
 }
 
@@ -198,7 +208,10 @@ export function parseAssignments(json: unknown): AppRoleAssignment[] {
   return unwrapList(json).flatMap((a) => {
     const appRoleId = pickString(a, 'appRoleId')?.toLowerCase();
     const resourceId = pickString(a, 'resourceId')?.toLowerCase();
-    return appRoleId && resourceId ? [{ appRoleId, resourceId }] : [];
+    const principalId = pickString(a, 'principalId')?.toLowerCase();
+    return appRoleId && resourceId
+      ? [{ appRoleId, resourceId, ...(principalId ? { principalId } : {}) }]
+      : [];
   });
 }
 

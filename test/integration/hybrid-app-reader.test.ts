@@ -28,7 +28,7 @@ function answer(graph: HybridGraph): void {
   hybridGraphRoutes(entra.routes, `https://localhost:${entra.graph.port}`, graph);
 }
 
-const paths = () => entra.graphRequests.map((r) => decodeURIComponent(r.path).split('?')[0]);
+const paths = () => entra.graphRequests.map((r) => decodeURIComponent(r.path).split('?')[0] ?? '');
 
 describe('HybridAppReader against a local Graph (design/exchange-hybrid.md §3.2)', () => {
   it('finds the app by the auth server appId, with its keys, consent and the legacy principal', async () => {

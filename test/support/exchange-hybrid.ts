@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   mergeExchangeAuth,
   parseExchangeAuth,
@@ -90,7 +91,7 @@ const MSGRAPH = '00000003-0000-0000-c000-000000000000';
  * answered with the fixtures. Returns a function that changes the answers (e.g. after an upload).
  */
 export function hybridGraphRoutes(
-  routes: Map<string, (req: unknown) => [number, unknown, Record<string, string>?]>,
+  routes: Map<string, (req: IncomingMessage) => [number, unknown, Record<string, string>?]>,
   graphOrigin: string,
   initial: HybridGraph = {},
 ): (next: HybridGraph) => void {

@@ -247,6 +247,160 @@ describe('fedtrust mfg', () => {
   });
 });
 
+describe('fedtrust exchange (the dedicated hybrid app, air-gapped)', () => {
+  const H = (name: string) => fixture(`exchange-hybrid/${name}`);
+  const files = [
+    '--app-file',
+    H('graph-app-holds-current-only.json'),
+    '--consent-file',
+    H('graph-app-sp-consent.json'),
+    '--legacy-sp-file',
+    H('graph-legacy-sp-clean.json'),
+  ];
+
+  it.each([
+    ['2026-11-12T12:00:00Z', 0, 'NEXT_AUTH_CERT_NOT_IN_HYBRID_APP', 'info'],
+    ['2026-11-13T09:03:07Z', 1, 'NEXT_AUTH_CERT_NOT_IN_HYBRID_APP', 'warning'],
+    ['2026-12-10T09:03:05Z', 2, 'NEXT_AUTH_CERT_NOT_IN_HYBRID_APP', 'critical'],
+    ['2026-12-11T09:03:05Z', 2, 'AUTH_CERT_NOT_IN_HYBRID_APP', 'critical'],
+  ])(
+    'a next certificate not uploaded, at %s: exit %i, %s %s',
+    async (now, code, finding, severity) => {
+      const r = await run(
+        'exchange',
+        '--auth-file',
+        H('collector-auth-next-staged.ps7.json'),
+        ...files,
+        '--now',
+        now,
+        '--json',
+      );
+      expect(r.code).toBe(code);
+      const doc = JSON.parse(r.out) as {
+        results: {
+          domain: string;
+          organization: string;
+          findings: { code: string; severity: string }[];
+        }[];
+      };
+      expect(doc.results).toHaveLength(1);
+      expect(doc.results[0]).toMatchObject({ domain: 'exchange-hybrid', organization: 'contoso' });
+      expect(doc.results[0]!.findings).toEqual([
+        expect.objectContaining({ code: finding, severity }),
+      ]);
+    },
+  );
+
+  it('reads a pasted Get-AuthConfig (5.1 and 7) with the app file: the certificates come from the app keys', async () => {
+    for (const file of ['authconfig-raw.ps51.json', 'authconfig-raw.ps7.json']) {
+      const r = await run(
+        'exchange',
+        '--auth-file',
+        H(file),
+        '--app-file',
+        H('graph-app-holds-current-and-next.json'),
+        '--now',
+        '2026-11-20T00:00:00Z',
+      );
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('AUTH_ROLLOVER_PENDING');
+    }
+  });
+
+  it('without Entra files or Graph: one-sided, and says so', async () => {
+    const r = await run(
+      'exchange',
+      '--auth-file',
+      H('collector-auth-steady.ps51.json'),
+      '--now',
+      '2026-12-01T00:00:00Z',
+      '--json',
+    );
+    const doc = JSON.parse(r.out) as {
+      results: { findings: { code: string; severity: string }[] }[];
+    };
+    expect(doc.results[0]!.findings.map((f) => `${f.code}:${f.severity}`)).toEqual([
+      'GRAPH_NOT_CONFIGURED:info',
+      'AUTH_CERT_EXPIRING:warning',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('adds the MFG trust, gated: a fallback-only trust is informational', async () => {
+    const trust = join(tmp, 'hybrid-trust.json');
+    writeFileSync(
+      trust,
+      JSON.stringify({
+        Name: 'Microsoft Federation Gateway',
+        TokenIssuerCertificate: {
+          Thumbprint: 'AB'.repeat(20),
+          NotBefore: '/Date(1500000000000)/',
+          NotAfter: '/Date(1600000000000)/',
+          Subject: 'CN=Live ID STS Signing Public Key',
+        },
+      }),
+    );
+    const gated = await run(
+      'exchange',
+      '--auth-file',
+      H('collector-auth-steady.ps51.json'),
+      ...files,
+      '--trust-file',
+      trust,
+      '--mfg-metadata-file',
+      MFG,
+      '--now',
+      '2021-06-01',
+      '--json',
+    );
+    const doc = JSON.parse(gated.out) as {
+      results: {
+        domain: string;
+        trustUsage?: string;
+        findings: { code: string; severity: string }[];
+      }[];
+    };
+    expect(doc.results.map((x) => x.domain)).toEqual(['exchange-hybrid', 'mfg']);
+    expect(doc.results[1]).toMatchObject({ trustUsage: 'fallback-only' });
+    expect(doc.results[1]!.findings.map((f) => `${f.code}:${f.severity}`)).toEqual([
+      'MFG_CERT_NOT_IN_TRUST:info',
+      'MFG_TRUST_NOT_IN_USE:info',
+    ]);
+    const inUse = await run(
+      'exchange',
+      '--auth-file',
+      H('collector-dauth-only.json'),
+      ...files,
+      '--trust-file',
+      trust,
+      '--mfg-metadata-file',
+      MFG,
+      '--now',
+      '2021-06-01',
+      '--json',
+    );
+    expect(inUse.code).toBe(2);
+  });
+
+  it.each([
+    [['--auth-file', H('graph-app-sp.json')], /--auth-file .*no Auth configuration/],
+    [['--app-file', H('graph-legacy-sp-clean.json')], /--app-file .*not a Graph application/],
+    [
+      ['--legacy-sp-file', H('graph-app-sp-no-consent.json')],
+      /--legacy-sp-file .*not a Graph service principal/,
+    ],
+    [
+      ['--mfg-metadata-file', H('graph-403.json')],
+      /--mfg-metadata-file .*not a federation metadata document/,
+    ],
+    [['contoso.com'], /takes no domain/],
+  ])('refuses bad input %j with exit 3 and says why', async (args, reason) => {
+    const r = await run('exchange', ...args);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(reason);
+  });
+});
+
 describe('the installed binary', () => {
   const bin = join(__dirname, '..', '..', '..', 'bin', 'fedtrust.js');
   const built = existsSync(join(__dirname, '..', '..', '..', 'dist', 'cli.js'));
