@@ -1,6 +1,7 @@
 import { watchedName } from './watched-name';
 import type { AlertRecord } from '../engine/alert-plan';
 import { RUNBOOKS } from '../engine/remedies';
+import { displayName, parseAssessmentKey } from '../engine/subject';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
 import { cardText } from './escape';
 import { FINDING_TITLES } from './finding-titles';
@@ -22,6 +23,14 @@ const RUNBOOK_BY_CODE: Partial<Record<AlertRecord['code'], string>> = {
   EXCHANGE_SNAPSHOT_STALE: RUNBOOKS.exchangeFreeBusy,
   ORG_CERT_EXPIRING: RUNBOOKS.exchangeOrgCert,
 };
+
+/** What the alert is about: the watched names, or the organisation's hybrid app (rule group 14). */
+function aboutFact(a: AlertCardState): { title: string; value: string } {
+  const subject = parseAssessmentKey(a.idpKey);
+  if (subject.kind === 'exchange-hybrid')
+    return { title: 'Trust', value: cardText(displayName(subject)) };
+  return { title: 'Domains', value: cardText(a.domains.map(watchedName).join(', ')) };
+}
 
 const when = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -58,7 +67,7 @@ export function renderAlertCard(
     stateLine: stateLine(a),
     message: cardText(a.message),
     facts: [
-      { title: 'Domains', value: cardText(a.domains.map(watchedName).join(', ')) },
+      aboutFact(a),
       { title: 'Rule', value: a.code },
       { title: 'Certificate', value: a.thumbprint },
       { title: 'Since', value: when(a.openedAt) },
@@ -68,7 +77,9 @@ export function renderAlertCard(
     canAck: live && a.state !== 'acknowledged',
     canSnooze: live && a.state !== 'snoozed',
     domain: a.domains[0] ?? '',
-    runbook: RUNBOOK_BY_CODE[a.code] ?? RUNBOOKS.renew,
+    runbook:
+      RUNBOOK_BY_CODE[a.code] ??
+      (a.idpKey.startsWith('exchange-hybrid:') ? RUNBOOKS.exchangeHybridApp : RUNBOOKS.renew),
     footer,
   });
 }
