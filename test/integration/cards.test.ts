@@ -6,9 +6,11 @@ import { renderAlertCard } from '../../src/cards/alert-card';
 import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
 import { FINDING_TITLES } from '../../src/cards/finding-titles';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
+import { assessHybrid } from '../../src/engine/assess-hybrid';
 import { assessMfg } from '../../src/engine/assess-mfg';
 import type { Assessment } from '../../src/engine/types';
 import { at, makeCert } from '../support/certs';
+import { authFixture, entraFixture } from '../support/exchange-hybrid';
 import { metadataOf } from '../support/scenario';
 import { CardRenderer, launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
 import {
@@ -113,6 +115,25 @@ withChromium('card rendering', () => {
         '"verb":"watch","data":{"domain":"exchange","organization":"contoso"}',
       );
       expect((await renderer.render(card, png('check-exchange'))).warnings).toEqual([]);
+    });
+
+    it('renders the hybrid app card: a next Auth certificate not uploaded, with the timeline', async () => {
+      const a = assessHybrid({
+        now: new Date('2026-11-13T12:00:00Z'),
+        mode: 'on-demand',
+        organization: 'contoso',
+        auth: authFixture('collector-auth-next-staged.ps7.json', new Date('2026-11-13T11:00:00Z')),
+        entra: entraFixture({ legacy: 'graph-legacy-sp-with-keys.json' }),
+        graphBaseUrl: 'https://graph.microsoft.com',
+      });
+      const card = renderCheckCard(templates, a, { now: new Date('2026-11-13T12:00:00Z'), footer });
+      const json = JSON.stringify(card);
+      expect(json).toContain('Exchange hybrid app of contoso — WARNING');
+      expect(json).toContain('Upload the next Auth certificate (NEXT_AUTH_CERT_NOT_IN_HYBRID_APP)');
+      expect(json).toContain('ConfigureExchangeHybridApplication.ps1 -UpdateCertificate');
+      expect(json).toContain('amber: under 60 days');
+      expect(cardBytes(card)).toBeLessThan(TEAMS_LIMIT);
+      expect((await renderer.render(card, png('check-exchange-hybrid'))).warnings).toEqual([]);
     });
 
     it('keeps the worst case (6 certificates, 20 findings) under the Teams size limit', async () => {
