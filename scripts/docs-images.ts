@@ -10,6 +10,7 @@ const pictures = [
   'cards/check-warning.png',
   'cards/check-worst-case.png',
   'cards/check-exchange.png',
+  'cards/check-exchange-hybrid.png',
   'cards/summary-50.png',
   'cards/help.png',
   'cards/error.png',
