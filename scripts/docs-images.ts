@@ -16,6 +16,7 @@ const pictures = [
   'cards/error.png',
   'e2e/playground-check.png',
   'e2e/playground-acknowledged.png',
+  'e2e/playground-exchange-hybrid.png',
 ];
 mkdirSync(join(root, 'docs', 'images'), { recursive: true });
 for (const picture of pictures) {

@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
 import { Processes } from '../support/processes';
+import { runNode, startBotAndPlayground } from '../support/playground';
 import { readFixture } from '../support/fixtures';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -16,7 +15,6 @@ import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls
 requireTestCa();
 jest.setTimeout(120_000);
 
-const root = join(__dirname, '..', '..');
 const processes = new Processes();
 let idp: TestServer;
 let browser: Browser;
@@ -34,43 +32,6 @@ function botEnv(): Record<string, string> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(args: string[], env: Record<string, string>): ChildProcess {
-  const child = processes.spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  child.on('exit', (code) => {
-    if (code !== null && code !== 0 && code !== 143)
-      process.stderr.write(`${args.join(' ')} exited ${code}:\n${log}\n`);
-  });
-  return child;
-}
-
-async function waitFor(url: string, expected: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    const body = await fetch(url).then(
-      (r) => r.text(),
-      () => '',
-    );
-    if (body.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} never answered ${expected}`);
-}
-
 withChromium('the Playground end-to-end test', () => {
   beforeAll(async () => {
     const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
@@ -82,27 +43,8 @@ withChromium('the Playground end-to-end test', () => {
       },
       { hosts: ['localhost'] },
     );
-    const botPort = await freePort();
     databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedtrust-e2e-')), 'fedtrust.db')}`;
-    const playgroundPort = await freePort();
-    run(['--import', 'tsx', 'src/index.ts'], { ...botEnv(), PORT: String(botPort) });
-    await waitFor(`http://127.0.0.1:${botPort}/healthz`, '"ok"');
-    run(
-      [
-        require.resolve('@microsoft/m365agentsplayground/cli.js'),
-        'start',
-        '-e',
-        `http://127.0.0.1:${botPort}/api/messages`,
-        '-c',
-        'msteams',
-        '--disable-telemetry',
-        '-p',
-        String(playgroundPort),
-      ],
-      { TEAMSAPPTESTER_BROWSER: 'none' },
-    );
-    playgroundUrl = `http://localhost:${playgroundPort}`;
-    await waitFor(`${playgroundUrl}/_debug/ping`, 'pong');
+    playgroundUrl = (await startBotAndPlayground(processes, botEnv())).playground;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(playgroundUrl);
@@ -151,7 +93,7 @@ withChromium('the Playground end-to-end test', () => {
     await box.press('Enter');
     await page.getByText('Watching contoso.com').first().waitFor({ timeout: 30_000 });
 
-    const sweep = run(['--import', 'tsx', 'src/cli.ts', 'sweep'], botEnv());
+    const sweep = runNode(processes, ['--import', 'tsx', 'src/cli.ts', 'sweep'], botEnv());
     expect(await new Promise((resolve) => sweep.on('exit', resolve))).toBe(0);
     const alert = page.getByText('CRITICAL · The signing certificate has expired');
     await alert.first().waitFor({ timeout: 30_000 });

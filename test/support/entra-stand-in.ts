@@ -34,7 +34,9 @@ function json(
  * Real HTTPS stand-ins for login.microsoftonline.com (OpenID configuration and the client-credentials
  * token endpoint) and graph.microsoft.com, so @azure/identity and the Graph client run for real.
  */
-export async function startEntraStandIn(): Promise<EntraStandIn> {
+export async function startEntraStandIn(
+  ports: { login?: number; graph?: number } = {},
+): Promise<EntraStandIn> {
   const state: Partial<EntraStandIn> & {
     tokenRequests: number;
     graphRequests: EntraStandIn['graphRequests'];
@@ -46,53 +48,61 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
     routes: new Map(),
     loginRoutes: new Map(),
   };
-  const login = await startHttpsServer(async (req, res) => {
-    const origin = `https://localhost:${login.port}`;
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname.endsWith('/.well-known/openid-configuration')) {
-      return json(res, 200, {
-        issuer: `${origin}/${TENANT}/v2.0`,
-        authorization_endpoint: `${origin}/${TENANT}/oauth2/v2.0/authorize`,
-        token_endpoint: `${origin}/${TENANT}/oauth2/v2.0/token`,
-        end_session_endpoint: `${origin}/${TENANT}/oauth2/v2.0/logout`,
-        jwks_uri: `${origin}/${TENANT}/discovery/v2.0/keys`,
-        response_types_supported: ['code'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        scopes_supported: ['openid'],
-        tenant_region_scope: 'EU',
-        cloud_instance_name: 'microsoftonline.com',
-      });
-    }
-    if (url.pathname.endsWith('/oauth2/v2.0/token') && req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      await new Promise((resolve) => req.on('end', resolve));
-      state.lastTokenForm = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      state.tokenRequests++;
-      return json(res, 200, {
-        token_type: 'Bearer',
-        expires_in: 3599,
-        ext_expires_in: 3599,
-        access_token: `test-token-${state.tokenRequests}`,
-      });
-    }
-    const route = state.loginRoutes.get(decodeURIComponent(req.url ?? ''));
-    if (route) {
+  const login = await startHttpsServer(
+    async (req, res) => {
+      const origin = `https://localhost:${login.port}`;
+      const url = new URL(req.url ?? '/', origin);
+      if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+        return json(res, 200, {
+          issuer: `${origin}/${TENANT}/v2.0`,
+          authorization_endpoint: `${origin}/${TENANT}/oauth2/v2.0/authorize`,
+          token_endpoint: `${origin}/${TENANT}/oauth2/v2.0/token`,
+          end_session_endpoint: `${origin}/${TENANT}/oauth2/v2.0/logout`,
+          jwks_uri: `${origin}/${TENANT}/discovery/v2.0/keys`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['pairwise'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          scopes_supported: ['openid'],
+          tenant_region_scope: 'EU',
+          cloud_instance_name: 'microsoftonline.com',
+        });
+      }
+      if (url.pathname.endsWith('/oauth2/v2.0/token') && req.method === 'POST') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        await new Promise((resolve) => req.on('end', resolve));
+        state.lastTokenForm = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        state.tokenRequests++;
+        return json(res, 200, {
+          token_type: 'Bearer',
+          expires_in: 3599,
+          ext_expires_in: 3599,
+          access_token: `test-token-${state.tokenRequests}`,
+        });
+      }
+      const route = state.loginRoutes.get(decodeURIComponent(req.url ?? ''));
+      if (route) {
+        const [status, body, headers] = route(req);
+        return json(res, status, body, headers);
+      }
+      json(res, 404, { error: 'not_found' });
+    },
+    { port: ports.login },
+  );
+  const graph = await startHttpsServer(
+    (req, res) => {
+      const path = (req.url ?? '').replace(/^\/v1\.0/, '');
+      state.graphRequests.push({ path, authorization: req.headers.authorization });
+      const route = state.routes.get(decodeURIComponent(path));
+      if (!route)
+        return json(res, 404, {
+          error: { code: 'Request_ResourceNotFound', message: `no ${path}` },
+        });
       const [status, body, headers] = route(req);
-      return json(res, status, body, headers);
-    }
-    json(res, 404, { error: 'not_found' });
-  });
-  const graph = await startHttpsServer((req, res) => {
-    const path = (req.url ?? '').replace(/^\/v1\.0/, '');
-    state.graphRequests.push({ path, authorization: req.headers.authorization });
-    const route = state.routes.get(decodeURIComponent(path));
-    if (!route)
-      return json(res, 404, { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } });
-    const [status, body, headers] = route(req);
-    json(res, status, body, headers);
-  });
+      json(res, status, body, headers);
+    },
+    { port: ports.graph },
+  );
   const standIn: EntraStandIn = Object.assign(state, {
     login,
     graph,
