@@ -63,15 +63,34 @@ export class Metrics {
       labelNames: ['organization', 'kind', 'source'],
       registers: [this.registry],
     });
+    const keyHeld = new Gauge({
+      name: 'fedtrust_exchange_hybrid_app_key_held',
+      help: "Whether the organisation's dedicated hybrid app holds each Exchange Auth certificate slot (1/0, last check)",
+      labelNames: ['organization', 'slot'],
+      registers: [this.registry],
+    });
     // Read the store at scrape time (collect), so every replica reports the shared state.
     const refresh = async (): Promise<void> => {
       daysLeft.reset();
       status.reset();
+      keyHeld.reset();
       for (const stored of await store.listAssessments()) {
         // The stored name, not the assessment's: each organisation's Exchange trust is its own row.
         const domain = stored.domain;
         const a = stored.assessment;
         status.set({ domain }, STATUS_VALUE[a.status]);
+        if (a.subject.kind === 'exchange-hybrid' && a.hybrid?.entraKnown) {
+          const held = new Set(
+            a.certificates
+              .filter((c) => c.source === 'entra-app' && c.daysLeft >= 0)
+              .map((c) => c.thumbprintSha1),
+          );
+          for (const c of a.certificates.filter((e) => e.source === 'exchange-auth'))
+            keyHeld.set(
+              { organization: a.subject.organization, slot: c.role.replace('auth-', '') },
+              held.has(c.thumbprintSha1) ? 1 : 0,
+            );
+        }
         for (const c of a.certificates) {
           daysLeft.set(
             { domain, source: c.source, role: c.role, thumbprint: c.thumbprintSha1 },

@@ -70,9 +70,9 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     meaning: 'every federated domain of the tenant, one summary card (needs Graph)',
   },
   {
-    command: 'check mfg [<organisation>]',
+    command: 'check exchange [<organisation>]',
     meaning:
-      "the Exchange trust against the Microsoft Federation Gateway's certificates (also: check exchange)",
+      'the Exchange Auth certificate against the dedicated hybrid app, and the federation trust against MFG (also: check mfg)',
   },
   {
     command: 'watch <domain> [metadata <https-url>]',
@@ -80,7 +80,8 @@ export const COMMANDS: { command: string; meaning: string }[] = [
   },
   {
     command: 'watch exchange',
-    meaning: 'alerts here when an Exchange trust misses an MFG rotation',
+    meaning:
+      'alerts here before the hybrid app lacks the Auth certificate, or a used federation trust misses an MFG rotation',
   },
   { command: 'watchlist', meaning: 'what is watched here, with status and the next milestone' },
   { command: 'alerts', meaning: 'open alerts for what is watched here' },

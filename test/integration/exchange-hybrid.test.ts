@@ -170,6 +170,23 @@ describe('Exchange hybrid: collector 1.1 → Graph → check exchange → watch 
       code: 'NEXT_AUTH_CERT_NOT_IN_HYBRID_APP',
     });
 
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('fedtrust_check_status{domain="exchange-hybrid:contoso"} 1');
+    expect(metrics).toContain(
+      'fedtrust_exchange_hybrid_app_key_held{organization="contoso",slot="current"} 1',
+    );
+    expect(metrics).toContain(
+      'fedtrust_exchange_hybrid_app_key_held{organization="contoso",slot="next"} 0',
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `fedtrust_certificate_days_left\\{domain="exchange-hybrid:contoso",source="exchange-auth",role="auth-current",thumbprint="${IDS.thumbprints.cur}"\\} 57`,
+      ),
+    );
+
+    const [watchlist] = await say('watchlist', 'channel');
+    expect(JSON.stringify(cardOf(watchlist))).toMatch(/Exchange hybrid app \(contoso\).*WARNING/);
+
     // The same deadlines at the next sweep (first seen is remembered, not moved).
     await sweepAt('2026-11-14T12:00:00Z');
     expect(connector.messages()).toEqual([]);

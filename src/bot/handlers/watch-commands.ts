@@ -53,7 +53,12 @@ export async function handleWatchlist(ctx: BotContext, turn: TurnContext): Promi
   const now = ctx.clock();
   const results: Assessment[] = [];
   for (const w of watches) {
-    const subject = subjectOfWatch(parseWatchKey(w.domain));
+    const target = parseWatchKey(w.domain);
+    // `watch exchange` covers each organisation's hybrid app as well as the MFG trust.
+    if (target.kind === 'exchange')
+      for (const stored of await ctx.store.listAssessments())
+        if (stored.assessment.subject.kind === 'exchange-hybrid') results.push(stored.assessment);
+    const subject = subjectOfWatch(target);
     const stored = await ctx.store.getAssessment(assessmentKey(subject));
     results.push(
       stored?.assessment ?? {
