@@ -50,22 +50,13 @@ export async function sweepExchange(
   const now = clock();
   await store.recordCertificates(historyKey, check.mfgThumbprints, now);
   const out: SweptTarget[] = [];
-  for (const { assessment, subject, entraUnreadable } of check.hybrid) {
-    await rememberHybrid(store, subject, assessment, now);
-    const idpKey = hybridIdpKey(subject);
-    out.push({ assessment, idpKey, watch: EXCHANGE, unreadable: entraUnreadable });
-    await store.saveAssessment({
-      domain: assessmentKey(subject),
-      checkedAt: now,
-      status: assessment.status,
-      idpKey,
-      assessment,
-      failedSweeps: 0,
-    });
-  }
-  const unreadable = check.mfgThumbprints.length === 0;
-  for (const { assessment, subject } of check.results) {
-    const idpKey = mfgIdpKey(subject, checks.mfgMetadataUrl);
+  const keep = async (
+    subject: MfgSubject | HybridSubject,
+    assessment: Assessment,
+    idpKey: string,
+    unreadable: boolean,
+    failedSweeps: number,
+  ) => {
     out.push({ assessment, idpKey, watch: EXCHANGE, unreadable });
     await store.saveAssessment({
       domain: assessmentKey(subject),
@@ -73,8 +64,17 @@ export async function sweepExchange(
       status: assessment.status,
       idpKey,
       assessment,
-      failedSweeps: unreadable ? failedSweepsInARow : 0,
+      failedSweeps,
     });
+  };
+  for (const { assessment, subject, entraUnreadable } of check.hybrid) {
+    await rememberHybrid(store, subject, assessment, now);
+    await keep(subject, assessment, hybridIdpKey(subject), entraUnreadable, 0);
+  }
+  const unreadable = check.mfgThumbprints.length === 0;
+  for (const { assessment, subject } of check.results) {
+    const idpKey = mfgIdpKey(subject, checks.mfgMetadataUrl);
+    await keep(subject, assessment, idpKey, unreadable, unreadable ? failedSweepsInARow : 0);
   }
   // The MFG read itself, for the watchlist and the next sweep's failure count.
   const rank = (a: Assessment) => STATUS_ORDER.indexOf(a.status);

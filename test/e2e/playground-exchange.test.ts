@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
 import type { EntraStandIn } from '../support/entra-stand-in';
 import { hybridScenario, postCollectorBody, startHybridEntra } from '../support/exchange-hybrid';
-import { startBotAndPlayground } from '../support/playground';
+import { openPlayground, startBotAndPlayground } from '../support/playground';
 import { Processes } from '../support/processes';
 import { requireTestCa } from '../support/tls';
 
@@ -44,12 +44,7 @@ withChromium('check exchange in the Playground', () => {
       200,
     );
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    await page.goto(playground);
-    await page
-      .getByText('fedtrust — keeps federation trusts from breaking')
-      .first()
-      .waitFor({ timeout: 30_000 });
+    page = await openPlayground(browser, playground, 1400);
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
 import { Processes } from '../support/processes';
-import { runNode, startBotAndPlayground } from '../support/playground';
+import { openPlayground, runNode, startBotAndPlayground } from '../support/playground';
 import { readFixture } from '../support/fixtures';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -46,12 +46,7 @@ withChromium('the Playground end-to-end test', () => {
     databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedtrust-e2e-')), 'fedtrust.db')}`;
     playgroundUrl = (await startBotAndPlayground(processes, botEnv())).playground;
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(playgroundUrl);
-    await page
-      .getByText('fedtrust — keeps federation trusts from breaking')
-      .first()
-      .waitFor({ timeout: 30_000 });
+    page = await openPlayground(browser, playgroundUrl);
   });
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
 import { SnapshotSource } from '../../src/sources/snapshot-source';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
-import { closeServer } from '../support/bot-server';
+import { closeServer, sayTo } from '../support/bot-server';
 import {
   startEntraStandIn,
   TENANT as ENTRA_TENANT,
@@ -21,7 +21,7 @@ import {
 import { IDS, hybridGraphRoutes, hybridJson, type HybridGraph } from '../support/exchange-hybrid';
 import { cardOf, cardTitle, FakeConnector } from '../support/fake-connector';
 import { readFixture } from '../support/fixtures';
-import { TENANT, teamsMessage } from '../support/teams-activities';
+import { TENANT } from '../support/teams-activities';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 requireTestCa();
@@ -94,16 +94,8 @@ afterAll(async () => {
   await nexus.close();
 });
 
-async function say(text: string, scope: 'channel' | 'personal' = 'personal') {
-  connector.clear();
-  await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(teamsMessage(connector.url, text, { scope })),
-  });
-  await app.background.drain();
-  return connector.messages();
-}
+const say = (text: string, scope: 'channel' | 'personal' = 'personal') =>
+  sayTo({ base, app }, connector, text, scope);
 
 /** The hourly collector task: the fixture body, exactly as Send-FedTrustSnapshot.ps1 1.1 writes it. */
 async function collect(name = 'collector-auth-next-staged.ps7.json') {

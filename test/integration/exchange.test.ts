@@ -13,12 +13,12 @@ import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
 import { SnapshotSource } from '../../src/sources/snapshot-source';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
-import { closeServer } from '../support/bot-server';
+import { closeServer, sayTo } from '../support/bot-server';
 import { at, makeCert } from '../support/certs';
 import { scriptBody } from '../support/collector-payloads';
 import { cardOf, cardTitle, FakeConnector } from '../support/fake-connector';
 import { readFixture } from '../support/fixtures';
-import { cardAction, TENANT, teamsMessage } from '../support/teams-activities';
+import { cardAction, TENANT } from '../support/teams-activities';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 requireTestCa();
@@ -83,16 +83,8 @@ afterAll(async () => {
   await nexus.close();
 });
 
-async function say(text: string, scope: 'channel' | 'personal' = 'personal') {
-  connector.clear();
-  await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(teamsMessage(connector.url, text, { scope })),
-  });
-  await app.background.drain();
-  return connector.messages();
-}
+const say = (text: string, scope: 'channel' | 'personal' = 'personal') =>
+  sayTo({ base, app }, connector, text, scope);
 
 async function collect(trust: {
   tokenIssuer: { info: CertInfo };

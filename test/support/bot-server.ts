@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type * as restify from 'restify';
+import type { ConnectorCall } from './fake-connector';
+import { teamsMessage } from './teams-activities';
 
 /** Closes a restify server and its keep-alive connections, so jest can exit. */
 export function closeServer(server: restify.Server): Promise<void> {
@@ -7,4 +9,24 @@ export function closeServer(server: restify.Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
   });
+}
+
+/**
+ * A person typing `text` in Teams: the activity as Teams sends it, posted to the bot; returns what the
+ * fake Bot Connector received once the bot's background work is done.
+ */
+export async function sayTo(
+  bot: { base: string; app: { background: { drain(): Promise<void> } } },
+  connector: { url: string; clear(): void; messages(): ConnectorCall[] },
+  text: string,
+  scope: 'channel' | 'personal' = 'personal',
+): Promise<ConnectorCall[]> {
+  connector.clear();
+  await fetch(`${bot.base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(teamsMessage(connector.url, text, { scope })),
+  });
+  await bot.app.background.drain();
+  return connector.messages();
 }

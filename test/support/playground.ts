@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Processes } from './processes';
@@ -77,4 +78,15 @@ export async function startBotAndPlayground(
   const playground = `http://localhost:${playgroundPort}`;
   await waitFor(`${playground}/_debug/ping`, 'pong');
   return { bot, playground };
+}
+
+/** A Playground page in Chromium, once the bot's greeting is there. */
+export async function openPlayground(browser: Browser, url: string, height = 1000): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  await page.goto(url);
+  await page
+    .getByText('fedtrust — keeps federation trusts from breaking')
+    .first()
+    .waitFor({ timeout: 30_000 });
+  return page;
 }
