@@ -1,5 +1,6 @@
-import { CardFactory, MessageFactory, TurnContext, type Attachment } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext, type Activity, type Attachment } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/card-templates';
+import { cardSummary } from '../cards/every-client';
 import type { BotContext } from './bot-context';
 
 type ReplyContext = Pick<BotContext, 'fastReplyMs' | 'background' | 'continueConversation'>;
@@ -9,9 +10,17 @@ export function attachment(card: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(card);
 }
 
+/**
+ * A card as a message, with the `summary` Teams shows in notifications and the activity feed
+ * (DESIGN §9): the card's banner in words.
+ */
+export function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return { ...MessageFactory.attachment(attachment(card)), summary: cardSummary(card) };
+}
+
 /** Sends a card as a new message in the turn's conversation; returns its activity id. */
 export async function sendCard(turn: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
-  return (await turn.sendActivity(MessageFactory.attachment(attachment(card))))?.id;
+  return (await turn.sendActivity(cardMessage(card)))?.id;
 }
 
 /** `work`'s value if it settles within `ms` (its error if it fails first); the timer never outlives it. */
@@ -40,11 +49,7 @@ export function cardUpdater(
   const reference = TurnContext.getConversationReference(turn.activity);
   return (card) =>
     ctx.continueConversation(reference, async (later) => {
-      await later.updateActivity({
-        id: activityId,
-        type: 'message',
-        attachments: [attachment(card)],
-      });
+      await later.updateActivity({ ...cardMessage(card), id: activityId, type: 'message' });
     });
 }
 

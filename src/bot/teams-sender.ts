@@ -1,5 +1,4 @@
 import {
-  CardFactory,
   MessageFactory,
   TurnContext,
   type Activity,
@@ -7,8 +6,8 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { AlertSender } from '../alerts/notifier';
-import type { AdaptiveCard } from '../cards/card-templates';
 import { continueAndRethrow } from './continue-and-rethrow';
+import { cardMessage } from './reply';
 import { serializeTagMentions } from './tag-mentions';
 import type { ConversationRecord } from '../store/store';
 
@@ -58,8 +57,7 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
     // The notifier must see the HTTP status of a failure (to retry, or to deactivate the conversation).
     await continueAndRethrow(adapter, appId, target, act);
   };
-  const attachment = (card: AdaptiveCard) =>
-    MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  const attachment = cardMessage;
   return {
     async post(conversation, card) {
       let id: string | undefined;

@@ -73,7 +73,6 @@ export function renderAlertCard(
       { title: 'Since', value: when(a.openedAt) },
     ],
     remedy: live ? a.remedy : '',
-    remedyText: live ? cardText(a.remedy) : '',
     canAck: live && a.state !== 'acknowledged',
     canSnooze: live && a.state !== 'snoozed',
     domain: a.domains[0] ?? '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import { forEveryClient } from './every-client';
 
 const CARD_NAMES = ['check-result', 'summary', 'message', 'help', 'alert'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
@@ -25,8 +26,9 @@ export class CardTemplates {
     >;
   }
 
+  /** The card for `data`, made to read the same on every Teams client (src/cards/every-client.ts). */
   expand(name: CardName, data: object): AdaptiveCard {
-    return this.templates[name].expand({ $root: data }) as AdaptiveCard;
+    return forEveryClient(this.templates[name].expand({ $root: data }) as AdaptiveCard);
   }
 }
 

@@ -1,5 +1,4 @@
 import { domainToUnicode } from 'node:url';
-import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
 import { RUNBOOKS } from '../engine/remedies';
 import { SIGNER_METHOD_TEXT } from '../engine/signer';
 import type { Assessment, Finding, Severity, Status } from '../engine/types';
@@ -20,16 +19,20 @@ export const BANNER_STYLE: Record<Status, string> = {
   critical: 'attention',
   unknown: 'emphasis',
 };
-export const STATUS_COLOR: Record<Status, string> = {
+/**
+ * Severity on a card is words and a symbol, on a container style: Teams' coloured text (warning,
+ * good) is unreadable on white, and high contrast drops background colours (DESIGN §9).
+ */
+export const STATUS_STYLE: Record<Status, string> = {
   ok: 'good',
   warning: 'warning',
   critical: 'attention',
-  unknown: 'default',
+  unknown: 'emphasis',
 };
 const SEVERITY: Record<Severity, [string, string]> = {
   critical: ['✖ CRITICAL', 'attention'],
   warning: ['▲ WARNING', 'warning'],
-  info: ['• info', 'accent'],
+  info: ['• info', 'default'],
 };
 const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -61,14 +64,13 @@ function compactRemedy(remedy: string, thumbprint: string | undefined, adfs: boo
 }
 
 function findingModel(f: Finding, adfs: boolean, budget: Budget) {
-  const [label, color] = SEVERITY[f.severity];
+  const [label, labelStyle] = SEVERITY[f.severity];
   const remedy = budget.inlineBase64 ? f.remedy : compactRemedy(f.remedy, f.thumbprint, adfs);
   return {
     label: `${label} · ${FINDING_TITLES[f.code]} (${f.code})`,
-    color,
+    labelStyle,
     message: cardText(f.message),
     remedy,
-    remedyText: cardText(remedy),
   };
 }
 
@@ -167,8 +169,6 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
       thumbprint: c.thumbprintSha1,
       validTo: c.notAfter.slice(0, 10),
       days: String(c.daysLeft),
-      daysColor:
-        c.daysLeft <= 15 ? 'attention' : c.daysLeft <= ENTRA_POLL_DAYS ? 'warning' : 'good',
     })),
     facts,
     recheckData: actionData(a, options),

@@ -2,7 +2,7 @@ import { displayName } from '../engine/subject';
 import { STATUS_ORDER } from '../engine/finding-helpers';
 import type { Assessment } from '../engine/types';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
-import { BANNER_STYLE, STATUS_COLOR } from './check-card';
+import { BANNER_STYLE, STATUS_STYLE } from './check-card';
 import { cardText } from './escape';
 import { FINDING_TITLES } from './finding-titles';
 
@@ -37,7 +37,7 @@ export function renderSummaryCard(
     rows: sorted.map((r) => ({
       domain: cardText(displayName(r.subject)),
       status: r.status.toUpperCase(),
-      color: STATUS_COLOR[r.status],
+      statusStyle: STATUS_STYLE[r.status],
       milestone: nextMilestone(r, options.now),
     })),
     footer: options.footer,

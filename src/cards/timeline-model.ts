@@ -6,8 +6,8 @@ const DAY = 86_400_000;
 export interface TimelineModel {
   show: boolean;
   caption: string;
-  markers: { weight: string; text: string }[];
-  segments: { weight: string; style: string }[];
+  markers: { weight: string; text: string; align: string }[];
+  segments: { weight: string; style: string; label: string }[];
   legend: string;
   milestones: { date: string; event: string }[];
 }
@@ -15,6 +15,33 @@ export interface TimelineModel {
 function weights(parts: number[]): number[] {
   const total = parts.reduce((a, b) => a + b, 0) || 1;
   return parts.map((p) => (p <= 0 ? 0 : Math.max(1, Math.round((p / total) * 1000))));
+}
+
+/**
+ * The bar's phases as numbered segments, so the timeline reads without colour (high contrast shows
+ * no backgrounds): a number in each segment wide enough for it, the legend says what each number is.
+ */
+function segmentsOf(sizes: number[], styles: string[]): TimelineModel['segments'] {
+  return weights(sizes)
+    .map((w, i) => ({
+      weight: String(w),
+      style: styles[i]!,
+      label: w >= 200 ? String(i + 1) : ' ',
+    }))
+    .filter((s) => s.weight !== '0');
+}
+
+/** "▼ Today" on the wider side of today, so it is never clipped at the card's edge. */
+function markersOf(before: number, after: number): TimelineModel['markers'] {
+  return before > after
+    ? [
+        { weight: String(before), text: 'Today ▼', align: 'Right' },
+        { weight: String(after), text: ' ', align: 'Left' },
+      ]
+    : [
+        { weight: String(before), text: ' ', align: 'Right' },
+        { weight: String(after), text: '▼ Today', align: 'Left' },
+      ];
 }
 
 /**
@@ -39,24 +66,19 @@ export function buildTimelineModel(a: Assessment, now: Date): TimelineModel {
   // MFG rotates on its own schedule: Entra's 35 days and AD FS's promotion mean nothing for it.
   const mfg = a.subject.kind === 'mfg';
   const bounds = mfg ? [start, expiry, end] : [start, poll, Math.max(poll, promotion), expiry, end];
-  const styles = mfg ? ['good', 'emphasis'] : ['good', 'warning', 'attention', 'emphasis'];
+  const styles = mfg ? ['good', 'accent'] : ['good', 'warning', 'attention', 'accent'];
   const sizes = styles.map((_, i) => bounds[i + 1]! - bounds[i]!);
-  const segments = weights(sizes)
-    .map((w, i) => ({ weight: String(w), style: styles[i]! }))
-    .filter((s) => s.weight !== '0');
+  const segments = segmentsOf(sizes, styles);
   const [before, after] = weights([t - start, end - t]);
   const label = mfg ? 'MFG signing certificate' : 'Signing certificate';
   return {
     show: true,
     caption: `${label} ${signer.thumbprintSha1.slice(0, 8)}… — expires ${signer.notAfter.slice(0, 10)} (${signer.daysLeft} days)`,
-    markers: [
-      { weight: String(before), text: ' ' },
-      { weight: String(after), text: '▼ Today' },
-    ],
+    markers: markersOf(before!, after!),
     segments,
     legend: mfg
-      ? 'green: valid · grey: expired'
-      : `green: healthy · amber: under ${ENTRA_POLL_DAYS} days, Entra polls daily · red: after promotion · grey: expired`,
+      ? '1 valid · 2 expired'
+      : `1 healthy · 2 under ${ENTRA_POLL_DAYS} days, Entra polls daily · 3 after promotion · 4 expired`,
     milestones: a.timeline.map((e) => ({ date: e.date.slice(0, 10), event: e.event })),
   };
 }
@@ -78,20 +100,18 @@ function authTimeline(
   const start = Math.min(t, stage - 30 * DAY) - 7 * DAY;
   const end = Math.max(expiry, t) + 10 * DAY;
   const bounds = [start, stage, Math.max(stage, late), expiry, end];
-  const styles = ['good', 'warning', 'attention', 'emphasis'];
-  const segments = weights(styles.map((_, i) => bounds[i + 1]! - bounds[i]!))
-    .map((w, i) => ({ weight: String(w), style: styles[i]! }))
-    .filter((s) => s.weight !== '0');
+  const styles = ['good', 'warning', 'attention', 'accent'];
+  const segments = segmentsOf(
+    styles.map((_, i) => bounds[i + 1]! - bounds[i]!),
+    styles,
+  );
   const [before, after] = weights([t - start, end - t]);
   return {
     show: true,
     caption: `Auth certificate ${signer.thumbprintSha1.slice(0, 8)}… — expires ${signer.notAfter.slice(0, 10)} (${signer.daysLeft} days)`,
-    markers: [
-      { weight: String(before), text: ' ' },
-      { weight: String(after), text: '▼ Today' },
-    ],
+    markers: markersOf(before!, after!),
     segments,
-    legend: `green: healthy · amber: under 60 days, a successor is staged and must reach the app · red: ${switchIso ? 'after Exchange switches to the next certificate' : 'under 30 days'} · grey: expired`,
+    legend: `1 healthy · 2 under 60 days, a successor is staged and must reach the app · 3 ${switchIso ? 'after Exchange switches to the next certificate' : 'under 30 days'} · 4 expired`,
     milestones: a.timeline.map((e) => ({ date: e.date.slice(0, 10), event: e.event })),
   };
 }

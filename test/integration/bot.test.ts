@@ -100,6 +100,9 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(connector.calls[0]?.body.type).toBe('typing');
     const [reply] = connector.messages();
     expect(cardTitle(reply)).toBe('contoso.com — OK');
+    // What notifications and the activity feed show, and clients without cards.
+    expect(reply?.body.summary).toBe('contoso.com — OK — Nothing is due.');
+    expect(cardOf(reply)?.fallbackText).toBe('contoso.com — OK — Nothing is due.');
     expect(reply?.path).toBe(
       '/v3/conversations/a%3Apersonal-ada/activities/' +
         encodeURIComponent(String(reply?.body.replyToId)),

@@ -59,7 +59,7 @@ withChromium('card rendering', () => {
         },
       };
       expect(JSON.stringify(check(a))).toContain(
-        '"title":"AD FS snapshot","value":"fs.contoso.com, received 2026-11-22 08:00 UTC: auto-rollover off, generation 20 days before expiry, promotion 5 days after"',
+        '"text":"AD FS snapshot: fs.contoso.com, received 2026-11-22 08:00 UTC: auto-rollover off, generation 20 days before expiry, promotion 5 days after"',
       );
     });
 
@@ -67,7 +67,7 @@ withChromium('card rendering', () => {
       const json = JSON.stringify(check(healthyAssessment()));
       expect(json).toContain('Is AD FS auto-rollover on for this IdP?');
       expect(json).toContain(
-        '{"type":"Action.Execute","title":"Yes, it is on","verb":"autorollover","data":{"domain":"contoso.com","value":"on"}}',
+        '{"type":"Action.Execute","title":"Yes, it is on","verb":"autorollover","data":{"domain":"contoso.com","value":"on"},',
       );
       const answered = { ...healthyAssessment(), autoRollover: 'on' as const };
       expect(JSON.stringify(check(answered))).not.toContain('Is AD FS auto-rollover on');
@@ -78,7 +78,7 @@ withChromium('card rendering', () => {
       const json = JSON.stringify(card);
       expect(json).toContain('NEXT_CERT_NOT_IN_ENTRA');
       expect(json).toContain('Update-MgDomainFederationConfiguration');
-      expect(json).toContain('▼ Today');
+      expect(json).toMatch(/▼ Today|Today ▼/);
       expect((await renderer.render(card, png('check-warning'))).warnings).toEqual([]);
     });
 
@@ -131,7 +131,7 @@ withChromium('card rendering', () => {
       expect(json).toContain('Exchange hybrid app of contoso — WARNING');
       expect(json).toContain('Upload the next Auth certificate (NEXT_AUTH_CERT_NOT_IN_HYBRID_APP)');
       expect(json).toContain('ConfigureExchangeHybridApplication.ps1 -UpdateCertificate');
-      expect(json).toContain('amber: under 60 days');
+      expect(json).toContain('2 under 60 days, a successor is staged and must reach the app');
       expect(cardBytes(card)).toBeLessThan(TEAMS_LIMIT);
       expect((await renderer.render(card, png('check-exchange-hybrid'))).warnings).toEqual([]);
     });
@@ -191,7 +191,7 @@ withChromium('card rendering', () => {
       [
         'open',
         { state: 'open' as const, severity: 'critical' as const },
-        ['Acknowledge', 'Snooze 24 h', 'Re-check', 'Runbook'],
+        ['Acknowledge', 'Snooze', 'Re-check', 'Runbook'],
       ],
       [
         'acknowledged',
@@ -201,7 +201,7 @@ withChromium('card rendering', () => {
           acknowledgedBy: 'Ada Lovelace',
           acknowledgedAt: NOW,
         },
-        ['Snooze 24 h', 'Re-check', 'Runbook'],
+        ['Snooze', 'Re-check', 'Runbook'],
       ],
       [
         'resolved',

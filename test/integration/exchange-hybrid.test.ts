@@ -152,7 +152,7 @@ describe('Exchange hybrid: collector 1.1 → Graph → check exchange → watch 
     expect(cardTitle(alert)).toBe('WARNING · Upload the next Auth certificate');
     expect(JSON.stringify(cardOf(alert))).toContain('contoso: Next Auth certificate');
     expect(JSON.stringify(cardOf(alert))).toContain(
-      '"title":"Trust","value":"Exchange hybrid app (contoso)"',
+      '"text":"Trust: Exchange hybrid app (contoso)"',
     );
     expect(JSON.stringify(cardOf(alert))).toContain('deploy-dedicated-hybrid-app');
     const [live] = await store.listLiveAlerts();

@@ -164,9 +164,7 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
     expect(JSON.stringify(cardOf(alert))).toContain(
       'contoso: The Exchange federation trust holds none',
     );
-    expect(JSON.stringify(cardOf(alert))).toContain(
-      '"title":"Domains","value":"Exchange trust (MFG)"',
-    );
+    expect(JSON.stringify(cardOf(alert))).toContain('"text":"Domains: Exchange trust (MFG)"');
 
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
     expect(metrics).toContain('fedtrust_check_status{domain="exchange:contoso"} 2');
