@@ -1,4 +1,10 @@
-import { CardFactory, MessageFactory, TurnContext, type Activity, type Attachment } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  TurnContext,
+  type Activity,
+  type Attachment,
+} from 'botbuilder';
 import type { AdaptiveCard } from '../cards/card-templates';
 import { cardSummary } from '../cards/every-client';
 import type { BotContext } from './bot-context';
