@@ -6,10 +6,14 @@ import { launchChromium } from '../test/support/card-renderer';
 
 const SHIELD = 'M96 22 L154 44 V92 C154 128 129 156 96 170 C63 156 38 128 38 92 V44 Z';
 
+// Store guidance: the colour icon fills its 192×192 square (no transparent corners: Teams rounds it), the
+// symbol inside the central 120×120 safe area (here scaled by 0.8 around the centre: 37–155 px).
 const color = `<svg xmlns="http://www.w3.org/2000/svg" width="192" height="192" viewBox="0 0 192 192">
-  <rect width="192" height="192" rx="36" fill="#4B53BC"/>
-  <path d="${SHIELD}" fill="#FFFFFF"/>
-  <path d="M70 96 L89 115 L124 78" fill="none" stroke="#4B53BC" stroke-width="14" stroke-linecap="round" stroke-linejoin="round"/>
+  <rect width="192" height="192" fill="#4B53BC"/>
+  <g transform="translate(96 96) scale(0.8) translate(-96 -96)">
+    <path d="${SHIELD}" fill="#FFFFFF"/>
+    <path d="M70 96 L89 115 L124 78" fill="none" stroke="#4B53BC" stroke-width="14" stroke-linecap="round" stroke-linejoin="round"/>
+  </g>
 </svg>`;
 
 const outline = `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 192 192">
