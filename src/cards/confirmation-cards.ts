@@ -13,10 +13,11 @@ export function renderWatchCard(
   if (target.kind === 'exchange')
     return renderMessageCard(
       templates,
-      `${verb} the Exchange federation trust`,
+      `${verb} Exchange hybrid: the hybrid app and the federation trust`,
       [
-        "This conversation gets an alert when the Microsoft Federation Gateway rotates its signing certificate and an organisation's Exchange trust has not refreshed (free/busy would fail), when a collector snapshot goes stale, and before the trust's OrgCertificate expires.",
-        'The trust is read from the collector (collector/README.md); the alert resolves once a snapshot shows the refreshed trust.',
+        "This conversation gets an alert before an organisation's dedicated hybrid app lacks the Exchange Auth certificate (a staged next certificate not uploaded, the current one missing, an Auth certificate expiring with no successor), for unknown credentials on the app and keys left on the shared Exchange Online principal.",
+        "And, while the federation trust is in use: when the Microsoft Federation Gateway rotates its signing certificate and the trust has not refreshed, when a collector snapshot goes stale, and before the trust's OrgCertificate expires.",
+        'Both are read from the collector (collector/README.md) and Graph; an alert resolves at the first sweep where it no longer holds.',
         'Type unwatch exchange to stop.',
       ],
       'good',

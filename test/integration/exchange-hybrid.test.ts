@@ -145,7 +145,7 @@ describe('Exchange hybrid: collector 1.1 → Graph → check exchange → watch 
 
   it('alerts the channel watching exchange, raises it before the switch, and resolves it after the upload', async () => {
     expect((await say('watch exchange', 'channel')).map(cardTitle)).toEqual([
-      'Watching the Exchange federation trust',
+      'Watching Exchange hybrid: the hybrid app and the federation trust',
     ]);
     await sweepAt('2026-11-13T12:00:00Z');
     const [alert] = connector.messages();

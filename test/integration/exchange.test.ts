@@ -152,7 +152,7 @@ describe('Exchange federation trust: collector → check mfg → watch exchange 
 
   it('alerts a watching channel at the next sweep and resolves once a snapshot shows the refreshed trust', async () => {
     expect((await say('watch exchange', 'channel')).map(cardTitle)).toEqual([
-      'Watching the Exchange federation trust',
+      'Watching Exchange hybrid: the hybrid app and the federation trust',
     ]);
     connector.clear();
     await sweep();

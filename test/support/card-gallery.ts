@@ -2,8 +2,12 @@ import type { AlertCardState } from '../../src/cards/alert-card';
 import { renderAlertCard } from '../../src/cards/alert-card';
 import type { AdaptiveCard, CardTemplates } from '../../src/cards/card-templates';
 import { renderCheckCard } from '../../src/cards/check-card';
+import { renderWatchCard } from '../../src/cards/confirmation-cards';
 import { renderHelpCard, renderMessageCard, renderSummaryCard } from '../../src/cards/other-cards';
 import { assessHybrid } from '../../src/engine/assess-hybrid';
+import { assessMfg } from '../../src/engine/assess-mfg';
+import { at, makeCert } from './certs';
+import { metadataOf } from './scenario';
 import type { Assessment } from '../../src/engine/types';
 import { authFixture, entraFixture } from './exchange-hybrid';
 import {
@@ -68,6 +72,22 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
     entra: entraFixture({ legacy: 'graph-legacy-sp-with-keys.json' }),
     graphBaseUrl: 'https://graph.microsoft.com',
   });
+  const mfgCert = (await makeCert('CN=Live ID STS Signing Public Key', at(NOW, -40), at(NOW, 300)))
+    .info;
+  const stale = (await makeCert('CN=Live ID STS Signing Public Key', at(NOW, -500), at(NOW, 30)))
+    .info;
+  const org = (await makeCert('CN=Federation', at(NOW, -1750), at(NOW, 75))).info;
+  const mfg = assessMfg({
+    now: NOW,
+    mode: 'on-demand',
+    mfg: {
+      parsed: metadataOf([mfgCert], 'urn:federation:MicrosoftOnline'),
+      signature: { status: 'valid', thumbprintSha1: mfgCert.thumbprintSha1 },
+    },
+    trust: { tokenIssuerCertificate: stale, orgCertificate: org, receivedAt: at(NOW, 0, -2) },
+    organization: 'contoso',
+    trustUsage: 'in-use',
+  });
   const summary = Array.from({ length: 50 }, (_, i) => ({
     ...healthy,
     subject: { kind: 'domain' as const, domain: `subsidiary-${i}.contoso.com` },
@@ -81,6 +101,8 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
     ['check-worst-case', check(await worstCaseAssessment())],
     ['check-details', withDetails(check(warning))],
     ['check-exchange-hybrid', check(hybrid, hybridNow)],
+    ['check-exchange-trust', check(mfg)],
+    ['watch-exchange', renderWatchCard(templates, { kind: 'exchange' }, 'added')],
     [
       'summary-50',
       renderSummaryCard(templates, summary, { now: NOW, title: 'All federated domains', footer }),
