@@ -48,7 +48,7 @@ function parseCheck(args: string[]): Command {
     if (!isOrganizationName(organization))
       return {
         kind: 'invalid',
-        reason: `Say \`check ${words[0]!.toLowerCase()}\` or \`check ${words[0]!.toLowerCase()} <organisation>\` (the collector's -Organization).`,
+        reason: `Say \`check ${words[0]!.toLowerCase()}\` or \`check ${words[0]!.toLowerCase()} ‹organisation›\` (the collector's -Organization).`,
       };
     return { kind: 'check-exchange', organization };
   }
@@ -145,7 +145,7 @@ function parseSet(args: string[]): Command {
   return {
     kind: 'invalid',
     reason:
-      'Say `set autorollover <domain> on|off`, `set lead <days>` or `set oncall @name` (or a @tag).',
+      'Say `set autorollover ‹domain› on|off`, `set lead ‹days›` or `set oncall @name` (or a @tag).',
   };
 }
 

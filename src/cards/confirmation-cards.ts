@@ -30,7 +30,7 @@ export function renderWatchCard(
       target.metadataUrl
         ? `Metadata: ${target.metadataUrl}`
         : 'The identity provider is found by discovery.',
-      'Type watchlist to see what is watched, unwatch <domain> to stop.',
+      'Type watchlist to see what is watched, unwatch ‹domain› to stop.',
     ],
     'good',
   );

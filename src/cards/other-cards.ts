@@ -58,11 +58,11 @@ export function renderMessageCard(
 
 export const COMMANDS: { command: string; meaning: string }[] = [
   {
-    command: 'check fedtrust <domain> [<domain> …]',
-    meaning: 'assessment card per domain (also: check <domain>)',
+    command: 'check fedtrust ‹domain› [‹domain› …]',
+    meaning: 'assessment card per domain (also: check ‹domain›)',
   },
   {
-    command: 'check fedtrust <domain> metadata <https-url>',
+    command: 'check fedtrust ‹domain› metadata ‹https-url›',
     meaning: 'for IdPs discovery cannot find (Okta, Ping, Shibboleth …)',
   },
   {
@@ -70,13 +70,13 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     meaning: 'every federated domain of the tenant, one summary card (needs Graph)',
   },
   {
-    command: 'check exchange [<organisation>]',
+    command: 'check exchange [‹organisation›]',
     meaning:
       'the Exchange Auth certificate against the dedicated hybrid app, and the federation trust against MFG (also: check mfg)',
   },
   {
-    command: 'watch <domain> [metadata <https-url>]',
-    meaning: 'alerts here before the certificate breaks sign-in; unwatch <domain> stops',
+    command: 'watch ‹domain› [metadata ‹https-url›]',
+    meaning: 'alerts here before the certificate breaks sign-in; unwatch ‹domain› stops',
   },
   {
     command: 'watch exchange',
@@ -86,10 +86,10 @@ export const COMMANDS: { command: string; meaning: string }[] = [
   { command: 'watchlist', meaning: 'what is watched here, with status and the next milestone' },
   { command: 'alerts', meaning: 'open alerts for what is watched here' },
   {
-    command: 'set autorollover <domain> on|off',
+    command: 'set autorollover ‹domain› on|off',
     meaning: 'tell fedtrust whether AD FS renews by itself',
   },
-  { command: 'set lead <days>', meaning: 'how early manual renewals are flagged here (default 7)' },
+  { command: 'set lead ‹days›', meaning: 'how early manual renewals are flagged here (default 7)' },
   {
     command: 'set oncall @person|@tag',
     meaning:
@@ -102,7 +102,8 @@ export function renderHelpCard(templates: CardTemplates, footer: string): Adapti
   return templates.expand('help', {
     intro:
       "Compares your IdP's token-signing certificates with what Microsoft Entra ID trusts and says what will break, when, and the exact fix.",
-    // Our own text: not escaped (escaping is for what others control).
+    // Our own text: not escaped (escaping is for what others control). Placeholders are ‹domain›, not
+    // <domain>: Teams reads <…> as markup and drops it.
     commands: COMMANDS,
     footer,
   });

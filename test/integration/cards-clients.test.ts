@@ -63,6 +63,12 @@ describe('cards for older clients (DESIGN §9)', () => {
     }
   });
 
+  it('writes no text Teams would read as markup (a <domain> placeholder vanishes in Teams)', () => {
+    for (const [name, card] of gallery)
+      for (const block of nodes(card, 'TextBlock'))
+        expect([name, String(block.text)]).not.toEqual([name, expect.stringMatching(/<[a-z]/i)]);
+  });
+
   it('gives every Table a fallback of one line per row', () => {
     for (const [, card] of gallery)
       for (const table of nodes(card, 'Table'))
