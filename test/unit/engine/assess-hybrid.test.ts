@@ -7,7 +7,7 @@ import {
 } from '../../../src/engine/assess-hybrid';
 import { parseExchangeAuth, type ExchangeAuth } from '../../../src/engine/exchange-auth';
 import { hybridAppHolders, parseApplication } from '../../../src/engine/hybrid-entra';
-import type { Assessment, FindingCode, Severity } from '../../../src/engine/types';
+import type { Assessment } from '../../../src/engine/types';
 import {
   IDS,
   authFixture,
@@ -685,4 +685,3 @@ describe('the rule-12 gate: is the federation trust in use?', () => {
   });
 });
 
-export type { FindingCode, Severity };
