@@ -684,4 +684,3 @@ describe('the rule-12 gate: is the federation trust in use?', () => {
     expect(federationTrustUsage(undefined)).toBeUndefined();
   });
 });
-
