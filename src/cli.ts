@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkDomain, type CheckDependencies, type CheckRequest } from './checks/check-domain';
-import { hybridHint } from './checks/check-exchange';
 import { checkMfg } from './checks/check-mfg';
 import { createCheckDependencies } from './checks/check-services';
 import { EXIT, worstExitCode } from './cli/exit-codes';
@@ -12,21 +11,12 @@ import { parseAdfsSnapshot } from './engine/adfs-snapshot';
 import type { EntraSide } from './engine/assessment-input';
 import { parseDomain } from './engine/domain';
 import { parseEntraFederation } from './engine/entra-federation';
-import { assessHybrid, federationTrustUsage } from './engine/assess-hybrid';
-import { parseExchangeAuth, type ExchangeAuth } from './engine/exchange-auth';
 import { parseExchangeTrust } from './engine/exchange-trust';
-import {
-  FULL_ACCESS_AS_APP,
-  parseApplication,
-  parseAssignments,
-  parseServicePrincipal,
-  type HybridEntra,
-} from './engine/hybrid-entra';
-import { isOrganizationName } from './engine/organization';
-import { isObject, pickString } from './engine/ps-json';
 import type { Assessment } from './engine/types';
+import { runExchange } from './cli/exchange-command';
+import { bad, readInputFile, readJsonFile } from './cli/input-files';
 import type * as MaintenanceModule from './cli/maintenance';
-import { AppError, isAppError } from './errors';
+import { isAppError } from './errors';
 import { SafeFetcher } from './sources/safe-fetcher';
 import { runPool } from './pool';
 
@@ -36,7 +26,6 @@ type Maintenance = typeof MaintenanceModule;
 const VERSION = (
   JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string }
 ).version;
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const CONCURRENCY = 4;
 
 const HELP = `fedtrust ${VERSION} — checks federation trusts (AD FS / IdP ↔ Microsoft Entra ID, Exchange ↔ MFG)
@@ -94,30 +83,6 @@ const OPTIONS = {
 type Values = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
 >['values'];
-
-function bad(message: string): AppError {
-  return new AppError('BAD_INPUT', message);
-}
-
-function readInputFile(path: string, what: string): string {
-  try {
-    if (statSync(path).size > MAX_FILE_BYTES)
-      throw bad(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    throw bad(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-}
-
-function readJsonFile(path: string, what: string): unknown {
-  const text = readInputFile(path, what);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw bad(`${what} ${path} is not valid JSON`);
-  }
-}
 
 function parseNow(value: string | undefined): Date {
   if (value === undefined) return new Date();
@@ -244,103 +209,6 @@ async function runMfg(v: Values, settings: Settings, now: Date): Promise<Assessm
   return [result];
 }
 
-/** Entra's half of the hybrid trust from the Graph answers an air-gapped admin saved. */
-function hybridEntraFromFiles(v: Values): HybridEntra | undefined {
-  if (!v['app-file'] && !v['legacy-sp-file'] && !v['consent-file']) return undefined;
-  const app = v['app-file']
-    ? parseApplication(readJsonFile(v['app-file'], '--app-file'))
-    : undefined;
-  if (v['app-file'] && !app)
-    throw bad(`--app-file ${v['app-file']}: not a Graph application (id, appId, keyCredentials)`);
-  const legacy = v['legacy-sp-file']
-    ? parseServicePrincipal(readJsonFile(v['legacy-sp-file'], '--legacy-sp-file'))
-    : undefined;
-  if (v['legacy-sp-file'] && !legacy)
-    throw bad(
-      `--legacy-sp-file ${v['legacy-sp-file']}: not a Graph service principal (id, keyCredentials)`,
-    );
-  const assignments = v['consent-file']
-    ? parseAssignments(readJsonFile(v['consent-file'], '--consent-file'))
-    : undefined;
-  const principalId = assignments?.find((a) => a.principalId)?.principalId;
-  return {
-    kind: 'known',
-    app,
-    foundBy: 'file',
-    // The consent answer is the app's service principal's: it exists, under the id it names.
-    appServicePrincipal: assignments
-      ? {
-          id: principalId ?? '<APP_SP_ID>',
-          appId: app?.appId ?? '',
-          displayName: app?.displayName ?? '',
-          accountEnabled: true,
-          keyCredentials: [],
-          passwordCredentials: [],
-        }
-      : undefined,
-    assignments,
-    exchangeOnlineSpId:
-      legacy?.id ?? assignments?.find((a) => a.appRoleId === FULL_ACCESS_AS_APP)?.resourceId,
-    legacyServicePrincipal: legacy,
-  };
-}
-
-/** `fedtrust exchange`: the hybrid app (rule group 14) and, with a trust file, the MFG trust (rule 12). */
-async function runExchange(v: Values, settings: Settings, now: Date): Promise<Assessment[]> {
-  let auth: ExchangeAuth | undefined;
-  let organization = 'exchange';
-  if (v['auth-file']) {
-    const json = readJsonFile(v['auth-file'], '--auth-file');
-    const parsed = parseExchangeAuth(json);
-    if (!parsed.ok) throw bad(`--auth-file ${v['auth-file']}: ${parsed.reason}`);
-    auth = parsed.auth;
-    const named = isObject(json) ? pickString(json, 'organization') : undefined;
-    if (named && isOrganizationName(named)) organization = named;
-  }
-  const deps = createCheckDependencies(settings, `fedtrust-cli/${VERSION}`);
-  let entra = hybridEntraFromFiles(v);
-  if (!entra) {
-    entra = deps.hybridApps
-      ? await deps.hybridApps.read(auth && !auth.slotsOnly ? hybridHint(auth) : undefined)
-      : { kind: 'unknown', reason: 'no --app-file given and Graph is not configured (GRAPH_*).' };
-  }
-  const results: Assessment[] = [
-    assessHybrid({
-      now,
-      mode: 'on-demand',
-      organization,
-      auth,
-      entra,
-      graphBaseUrl: settings.GRAPH_BASE_URL,
-    }),
-  ];
-  if (v['trust-file'] || v['mfg-metadata-file']) {
-    const metadataXml = v['mfg-metadata-file']
-      ? readInputFile(v['mfg-metadata-file'], '--mfg-metadata-file')
-      : undefined;
-    if (metadataXml !== undefined && !deps.metadata.read(metadataXml).ok)
-      throw bad(
-        `--mfg-metadata-file ${v['mfg-metadata-file']}: not a federation metadata document`,
-      );
-    let trust;
-    if (v['trust-file']) {
-      const parsed = parseExchangeTrust(readJsonFile(v['trust-file'], '--trust-file'));
-      if (!parsed.ok) throw bad(`--trust-file: ${parsed.reason}`);
-      trust = parsed.trust;
-    }
-    results.push(
-      await checkMfg(deps.metadata, {
-        now,
-        metadataUrl: settings.MFG_METADATA_URL,
-        metadataXml,
-        trust,
-        trustUsage: federationTrustUsage(auth),
-      }),
-    );
-  }
-  return results;
-}
-
 /** node:util parseArgs' refusals, said the way the rest of the CLI speaks (its own text is for developers). */
 function argumentProblem(error: unknown): string | undefined {
   const { code, message } = error as { code?: string; message?: string };
@@ -388,7 +256,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       results = await runCheck(rest, values, settings, { out, err, color }, now);
     else if (command === 'exchange') {
       if (rest.length > 0) throw bad(`fedtrust exchange takes no domain (got "${rest[0]}")`);
-      results = await runExchange(values, settings, now);
+      results = await runExchange(values, settings, now, `fedtrust-cli/${VERSION}`);
     } else if (command === 'mfg') {
       if (rest.length > 0) throw bad(`fedtrust mfg takes no domain (got "${rest[0]}")`);
       results = await runMfg(values, settings, now);

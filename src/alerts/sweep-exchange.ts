@@ -1,7 +1,7 @@
 import { checkExchange } from '../checks/check-exchange';
 import type { CheckDependencies } from '../checks/check-domain';
 import { STATUS_ORDER } from '../engine/finding-helpers';
-import type { HybridHistory } from '../engine/assess-hybrid';
+import type { HybridHistory } from '../engine/hybrid-facts';
 import {
   assessmentKey,
   hybridHistoryKey,

@@ -1,9 +1,5 @@
-import {
-  assessHybrid,
-  federationTrustUsage,
-  onPremisesFacts,
-  type HybridHistory,
-} from '../engine/assess-hybrid';
+import { assessHybrid } from '../engine/assess-hybrid';
+import { federationTrustUsage, onPremisesFacts, type HybridHistory } from '../engine/hybrid-facts';
 import { assessMfg } from '../engine/assess-mfg';
 import type { ExchangeAuth } from '../engine/exchange-auth';
 import type { HybridEntra } from '../engine/hybrid-entra';

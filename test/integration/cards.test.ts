@@ -10,6 +10,7 @@ import { assessHybrid } from '../../src/engine/assess-hybrid';
 import { assessMfg } from '../../src/engine/assess-mfg';
 import type { Assessment } from '../../src/engine/types';
 import { at, makeCert } from '../support/certs';
+import { alertState } from '../support/card-gallery';
 import { authFixture, entraFixture } from '../support/exchange-hybrid';
 import { metadataOf } from '../support/scenario';
 import { CardRenderer, launchChromium, TEST_OUTPUT, withChromium } from '../support/card-renderer';
@@ -211,25 +212,7 @@ withChromium('card rendering', () => {
     ])(
       'renders the alert card %s, with the buttons that still make sense',
       async (name, state, buttons) => {
-        const card = renderAlertCard(
-          templates,
-          {
-            id: 'a1',
-            key: 'k',
-            idpKey: 'i',
-            code: 'NEXT_CERT_NOT_IN_ENTRA',
-            thumbprint: '0123456789ABCDEF0123456789ABCDEF01234567',
-            domains: ['contoso.com', 'eu.contoso.com'],
-            message:
-              'AD FS published the next certificate CN=ADFS Signing - fs.contoso.com but Entra has not picked it up; AD FS promotes it on 2026-12-01.',
-            remedy:
-              "Connect-MgGraph -Scopes 'Domain.ReadWrite.All'\nUpdate-MgDomainFederationConfiguration -DomainId 'contoso.com' …",
-            openedAt: new Date('2026-11-20T10:00:00Z'),
-            lastNotifiedAt: NOW,
-            ...state,
-          },
-          footer,
-        );
+        const card = renderAlertCard(templates, alertState(state), footer);
         expect((card.actions as { title: string }[]).map((a) => a.title)).toEqual(buttons);
         expect((await renderer.render(card, png(`alert-${name}`))).warnings).toEqual([]);
       },

@@ -30,7 +30,8 @@ function withDetails(card: AdaptiveCard): AdaptiveCard {
   return open(card) as AdaptiveCard;
 }
 
-function alert(state: Partial<AlertCardState>): AlertCardState {
+/** An alert on the card, in the given state (the rest: a critical NEXT_CERT_NOT_IN_ENTRA). */
+export function alertState(state: Partial<AlertCardState>): AlertCardState {
   return {
     id: 'a1',
     key: 'k',
@@ -146,12 +147,12 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
         'attention',
       ),
     ],
-    ['alert-open', renderAlertCard(templates, alert({}), footer)],
+    ['alert-open', renderAlertCard(templates, alertState({}), footer)],
     [
       'alert-acknowledged',
       renderAlertCard(
         templates,
-        alert({ state: 'acknowledged', acknowledgedBy: 'Ada Lovelace', acknowledgedAt: NOW }),
+        alertState({ state: 'acknowledged', acknowledgedBy: 'Ada Lovelace', acknowledgedAt: NOW }),
         footer,
       ),
     ],
@@ -159,10 +160,10 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
       'alert-resolved',
       renderAlertCard(
         templates,
-        alert({ state: 'resolved', severity: 'warning', resolvedAt: NOW }),
+        alertState({ state: 'resolved', severity: 'warning', resolvedAt: NOW }),
         footer,
       ),
     ],
-    ['alert-warning', renderAlertCard(templates, alert({ severity: 'warning' }), footer)],
+    ['alert-warning', renderAlertCard(templates, alertState({ severity: 'warning' }), footer)],
   ];
 }

@@ -1,10 +1,10 @@
+import { assessHybrid } from '../../../src/engine/assess-hybrid';
 import {
-  assessHybrid,
   azureEnvironment,
   federationTrustUsage,
   supportsDedicatedApp,
   type HybridAssessmentInput,
-} from '../../../src/engine/assess-hybrid';
+} from '../../../src/engine/hybrid-facts';
 import { parseExchangeAuth, type ExchangeAuth } from '../../../src/engine/exchange-auth';
 import { hybridAppHolders, parseApplication } from '../../../src/engine/hybrid-entra';
 import type { Assessment } from '../../../src/engine/types';

@@ -1,5 +1,5 @@
 import { MFG_WORLDWIDE_METADATA_URL } from '../../../src/engine/exchange-trust-rules';
-import { federationTrustUsage } from '../../../src/engine/assess-hybrid';
+import { federationTrustUsage } from '../../../src/engine/hybrid-facts';
 import { assessMfg } from '../../../src/engine/assess-mfg';
 import { decodeCertificate } from '../../../src/engine/certificate';
 import type { ExchangeTrust } from '../../../src/engine/exchange-trust';
