@@ -6,6 +6,8 @@ import { MFG_WORLDWIDE_METADATA_URL } from './engine/exchange-trust-rules';
 import { AppError } from './errors';
 
 export const DEFAULT_MFG_METADATA_URL = MFG_WORLDWIDE_METADATA_URL;
+/** Microsoft Graph, worldwide (GRAPH_BASE_URL's default; the hybrid remedies omit -AzureEnvironment for it). */
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -103,7 +105,7 @@ export const settingsSchema = z
     GRAPH_CLIENT_ID: uuidOrEmpty,
     GRAPH_CLIENT_SECRET: optionalText,
     GRAPH_CLIENT_CERTIFICATE_PATH: optionalText,
-    GRAPH_BASE_URL: rootUrl('https://graph.microsoft.com'),
+    GRAPH_BASE_URL: rootUrl(DEFAULT_GRAPH_BASE_URL),
     LOGIN_BASE_URL: rootUrl('https://login.microsoftonline.com'),
     MFG_METADATA_URL: z.preprocess(
       emptyToUndefined,

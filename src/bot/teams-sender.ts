@@ -57,18 +57,17 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): AlertSe
     // The notifier must see the HTTP status of a failure (to retry, or to deactivate the conversation).
     await continueAndRethrow(adapter, appId, target, act);
   };
-  const attachment = cardMessage;
   return {
     async post(conversation, card) {
       let id: string | undefined;
       await within(conversation, undefined, async (turn) => {
-        id = await sendToConversation(turn, attachment(card));
+        id = await sendToConversation(turn, cardMessage(card));
       });
       return id;
     },
     async update(conversation, activityId, card) {
       await within(conversation, undefined, async (turn) => {
-        await turn.updateActivity({ ...attachment(card), id: activityId });
+        await turn.updateActivity({ ...cardMessage(card), id: activityId });
       });
     },
     async reply(conversation, activityId, message) {

@@ -1,3 +1,4 @@
+import { DEFAULT_GRAPH_BASE_URL } from '../config';
 import { assessHybrid } from '../engine/assess-hybrid';
 import { federationTrustUsage, onPremisesFacts, type HybridHistory } from '../engine/hybrid-facts';
 import { assessMfg } from '../engine/assess-mfg';
@@ -125,7 +126,7 @@ export async function checkExchange(
       auth,
       entra,
       history: await request.hybridHistory?.(organization),
-      graphBaseUrl: deps.graphBaseUrl ?? 'https://graph.microsoft.com',
+      graphBaseUrl: deps.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
     });
     hybrid.push({
       assessment,

@@ -93,7 +93,7 @@ export async function runExchange(
   let entra = hybridEntraFromFiles(v);
   if (!entra) {
     entra = deps.hybridApps
-      ? await deps.hybridApps.read(auth && !auth.slotsOnly ? hybridHint(auth) : undefined)
+      ? await deps.hybridApps.read(auth ? hybridHint(auth) : undefined)
       : { kind: 'unknown', reason: 'no --app-file given and Graph is not configured (GRAPH_*).' };
   }
   const results: Assessment[] = [

@@ -161,7 +161,7 @@ function serverCertificates(block: JsonObject): { views: ServerCertificate[]; ce
  */
 export function parseExchangeAuth(
   json: unknown,
-  meta: { computerName?: string; receivedAt?: Date } = {},
+  meta: { computerName?: string; receivedAt?: Date; collectedAt?: Date } = {},
 ): ExchangeAuthParse {
   if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
   const body = isObject(pick(json, 'exchangeAuth')) ? json : undefined;
@@ -179,7 +179,8 @@ export function parseExchangeAuth(
     };
   const current = slot(config, 'CurrentCertificateThumbprint');
   const { views, certs } = serverCertificates(block);
-  const collectedAt = body ? parsePsDate(pick(body, 'collectedAt')) : undefined;
+  const collectedAt =
+    meta.collectedAt ?? (body ? parsePsDate(pick(body, 'collectedAt')) : undefined);
   const computerName = meta.computerName ?? (body ? pickString(body, 'computerName') : undefined);
   const exSetupVersion = pickString(block, 'exSetupVersion');
   const slotsOnly = !isObject(nested);

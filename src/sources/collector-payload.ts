@@ -18,6 +18,7 @@ const psDate = z
   .max(64)
   .refine((value) => parsePsDate(value) !== undefined, 'not a /Date(ms)/ or ISO 8601 date');
 const enumValue = z.union([text(64), z.number().int()]);
+const thumbprint = z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint');
 /** One item, or a list of them (ConvertTo-Json writes a lone item without brackets). */
 const oneOrMany = <T extends z.ZodType>(item: T, max: number) =>
   z.preprocess(
@@ -51,7 +52,7 @@ function certificateMatches(
 
 export const certificateSchema = z
   .object({
-    Thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint'),
+    Thumbprint: thumbprint,
     NotBefore: psDate,
     NotAfter: psDate,
     Subject: text(1024).optional(),
@@ -99,16 +100,12 @@ export const adfsPropertiesSchema = z.object({
 export const adfsCertificateSchema = z.object({
   CertificateType: enumValue,
   IsPrimary: z.boolean(),
-  Thumbprint: z
-    .string()
-    .regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint')
-    .optional(),
+  Thumbprint: thumbprint.optional(),
   StoreLocation: enumValue.nullish(),
   StoreName: enumValue.nullish(),
   Certificate: certificateSchema,
 });
 
-const thumbprint = z.string().regex(/^[0-9A-Fa-f]{40}$/, 'not a SHA-1 thumbprint');
 /** An Auth slot: a thumbprint, or empty (`""` in 5.1, null in 7). */
 const slotThumbprint = z.union([thumbprint, z.literal('')]).nullish();
 const textList = (items: number, max = 256) => oneOrMany(text(max), items).nullish();

@@ -67,10 +67,10 @@ export class SnapshotSource {
       const parsed = parseExchangeAuth(record.payload, {
         computerName: record.computerName ?? record.sourceKey,
         receivedAt: record.receivedAt,
+        collectedAt: record.collectedAt,
       });
       if (!parsed.ok) continue;
-      const auth = { ...parsed.auth, collectedAt: record.collectedAt ?? parsed.auth.collectedAt };
-      for (const server of auth.servers) server.collectedAt = auth.collectedAt;
+      const auth = parsed.auth;
       const key = record.organization.toLowerCase();
       const entry = byOrganization.get(key) ?? { organization: record.organization, parts: [] };
       entry.parts.push(auth);
