@@ -9,14 +9,28 @@ import { queueAlertChanges } from '../src/alerts/sweep-planning';
 import { composeServices } from '../src/compose';
 import { loadSettings } from '../src/config';
 import { createLogger } from '../src/logger';
+import { openPostgresStore } from '../src/store/postgres-store';
 import { openSqliteStore } from '../src/store/sqlite-store';
+import type { Store } from '../src/store/store';
 import { FakeConnector, personalChat } from '../test/support/fake-connector';
+import { dropSchemas, testSchema, TEST_DATABASE_URL } from '../test/support/postgres';
 
 const TEAMS_TENANT_PER_SECOND = 50;
 
 const open = (index: number) => openCritical(`idp-${index}`, ['contoso.com'], `alert ${index}`);
 
-async function scenario(conversations: number, alerts: number) {
+/** One SQLite store, or `replicas` PostgreSQL stores on one schema (each its own notifier). */
+async function openStores(replicas: number, schemas: string[]): Promise<Store[]> {
+  if (replicas === 0) return [await openSqliteStore(':memory:')];
+  const schema = testSchema(schemas);
+  return Promise.all(
+    Array.from({ length: replicas }, () =>
+      openPostgresStore(TEST_DATABASE_URL, { schema, maxConnections: 4 }),
+    ),
+  );
+}
+
+async function scenario(conversations: number, alerts: number, replicas = 0) {
   const now = new Date('2026-12-07T10:00:00Z');
   const connector = await new FakeConnector().start();
   connector.limits = {
@@ -27,7 +41,9 @@ async function scenario(conversations: number, alerts: number) {
       { windowMs: 30_000, count: 60 },
     ],
   };
-  const store = await openSqliteStore(':memory:');
+  const schemas: string[] = [];
+  const stores = await openStores(replicas, schemas);
+  const store = stores[0]!;
   try {
     for (let i = 0; i < conversations; i++) {
       const id = `a:conversation-${i}`;
@@ -36,26 +52,30 @@ async function scenario(conversations: number, alerts: number) {
     }
     const transitions = Array.from({ length: alerts }, (_, i) => open(i));
     await queueAlertChanges(store, { now, alerts: [], transitions }, 7);
-    const { notifier } = composeServices({
-      settings: loadSettings({}),
-      store,
-      logger: createLogger('silent'),
-      version: 'bench',
-      clock: () => now,
-    });
+    const notifiers = stores.map(
+      (s) =>
+        composeServices({
+          settings: loadSettings({}),
+          store: s,
+          logger: createLogger('silent'),
+          version: 'bench',
+          clock: () => now,
+        }).notifier,
+    );
     const started = performance.now();
-    const result = await notifier.deliverPending();
+    const results = await Promise.all(notifiers.map((n) => n.deliverPending()));
     const seconds = (performance.now() - started) / 1000;
     const requests = conversations * alerts;
     return {
-      result,
+      sent: results.reduce((sum, r) => sum + r.sent, 0),
       seconds,
       ideal: requests / TEAMS_TENANT_PER_SECOND,
       requests,
       throttled: connector.throttled,
     };
   } finally {
-    await store.close();
+    await Promise.all(stores.map((s) => s.close()));
+    if (schemas.length > 0) await dropSchemas(schemas);
     await connector.close();
   }
 }
@@ -65,22 +85,24 @@ export async function benchFanOut(): Promise<void> {
     '\nfan-out through a Connector that throttles like Teams (50/s per tenant, per-thread limits)',
   );
   console.log(
-    'scenario'.padEnd(36),
+    'scenario'.padEnd(56),
     'seconds'.padStart(9),
     'vs 50/s'.padStart(9),
     '429s'.padStart(8),
   );
-  for (const [conversations, alerts] of [
-    [1_000, 1],
-    [100, 20],
+  for (const [conversations, alerts, replicas] of [
+    [1_000, 1, 0],
+    [100, 20, 0],
+    [1_000, 1, 3],
   ] as const) {
-    const r = await scenario(conversations, alerts);
+    const r = await scenario(conversations, alerts, replicas);
+    const where = replicas === 0 ? '' : `, ${replicas} replicas on PostgreSQL`;
     console.log(
-      `${alerts} alert(s) → ${conversations} conversations`.padEnd(36),
+      `${alerts} alert(s) → ${conversations} conversations${where}`.padEnd(56),
       r.seconds.toFixed(1).padStart(9),
       `${(r.seconds / r.ideal).toFixed(2)}×`.padStart(9),
       `${((100 * r.throttled) / (r.requests + r.throttled)).toFixed(2)} %`.padStart(8),
-      r.result.sent === r.requests ? '' : `  (sent ${r.result.sent} of ${r.requests})`,
+      r.sent === r.requests ? '' : `  (sent ${r.sent} of ${r.requests})`,
     );
   }
 }

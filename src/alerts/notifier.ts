@@ -9,6 +9,7 @@ import type {
   DeliveryRecord,
   NoticeDelivery,
   NoticeOutbox,
+  SendPace,
 } from '../store/store';
 import { RateWindows, TEAMS_THREAD_LIMITS, type RateWindow } from './rate-windows';
 import { buildRenotification, type ReplyMessage } from './renotification';
@@ -31,14 +32,11 @@ export interface AlertSender {
 }
 
 /**
- * Requests per second per tenant for the whole bot (DESIGN §7: at most 50), spread evenly with headroom:
- * Teams counts when a request arrives, we when it leaves, and a burst sent at once arrives spread out —
- * into Teams' next second.
+ * Requests per second per tenant for the whole bot (DESIGN §7: at most 50): one send every 22 ms
+ * (≈ 45/s), booked in the store so that every notifier — on PostgreSQL every replica — shares the
+ * pace. The headroom is for Teams counting when a request arrives, we when it leaves.
  */
-export const TENANT_LIMITS: readonly RateWindow[] = [
-  { windowMs: 1_000, count: 45 },
-  { windowMs: 22, count: 1 }, // one request every 22 ms: no burst
-];
+export const TENANT_SPACING_MS = 22;
 /** Teams' per-thread windows, each 10 % longer for the same reason. */
 const THREAD_LIMITS = TEAMS_THREAD_LIMITS.map((l) => ({ ...l, windowMs: l.windowMs * 1.1 }));
 /** Conversations served at once by one notifier (each in its own order, paced by Teams' limits). */
@@ -46,7 +44,11 @@ const PARALLEL_CONVERSATIONS = 32;
 const CLAIM_BATCH = 200;
 
 export interface NotifierDependencies {
-  store: DeliveryOutbox & NoticeOutbox & ConversationStore & Pick<AlertStore, 'getAlert'>;
+  store: DeliveryOutbox &
+    NoticeOutbox &
+    SendPace &
+    ConversationStore &
+    Pick<AlertStore, 'getAlert'>;
   sender: AlertSender;
   renderCard: (alert: AlertCardState) => AdaptiveCard;
   renderNotice: (title: string, lines: string[]) => AdaptiveCard;
@@ -57,7 +59,8 @@ export interface NotifierDependencies {
   onFailed?: (reason: string) => void;
   /** Teams' per-thread limits; tests may tighten them. */
   threadLimits?: readonly RateWindow[];
-  tenantLimits?: readonly RateWindow[];
+  /** Milliseconds between two sends to one tenant (shared through the store). */
+  tenantSpacingMs?: number;
 }
 
 type Outcome = 'sent' | 'retried' | 'failed';
@@ -72,21 +75,27 @@ type Outcome = 'sent' | 'retried' | 'failed';
  */
 export class Notifier {
   private readonly threads: RateWindows;
-  private readonly tenants: RateWindows;
 
   constructor(private readonly deps: NotifierDependencies) {
     this.threads = new RateWindows(deps.threadLimits ?? THREAD_LIMITS);
-    this.tenants = new RateWindows(deps.tenantLimits ?? TENANT_LIMITS);
   }
 
-  /** Waits until Teams' limits let this conversation (and its tenant) receive the next message. */
+  /**
+   * Waits until Teams' limits let this conversation, then its tenant, receive the next message: the
+   * thread's windows first (this notifier serves the conversation alone), then a tenant slot booked in
+   * the store — so no tenant slot is held while the thread waits — and the send is booked for the
+   * thread when it actually leaves.
+   */
   private async pace(conversation: ConversationRecord): Promise<void> {
-    const now = performance.now(); // monotonic: pacing, not business time
-    const wait = Math.max(
-      this.threads.reserve(conversation.id, now),
-      this.tenants.reserve(conversation.tenantId ?? '', now),
+    // performance.now(): monotonic, for pacing only (business time comes from the clock).
+    await sleep(this.threads.waitFor(conversation.id, performance.now()));
+    await sleep(
+      await this.deps.store.reserveSendSlot(
+        `tenant:${conversation.tenantId ?? ''}`,
+        this.deps.tenantSpacingMs ?? TENANT_SPACING_MS,
+      ),
     );
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.threads.record(conversation.id, performance.now());
   }
 
   /** Sends everything due now (claimed batch after batch) and returns what happened. */
@@ -258,3 +267,6 @@ function conversationLabel(c: ConversationRecord): string {
   const scope = c.scope === 'channel' ? 'channel' : c.scope === 'groupChat' ? 'group chat' : 'chat';
   return name ? `the ${scope} ${name}` : `a ${scope} (${c.id.slice(0, 40)})`;
 }
+
+const sleep = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();

@@ -16,8 +16,9 @@ export const TEAMS_THREAD_LIMITS: readonly RateWindow[] = [
 ];
 
 /**
- * Sliding-window pacing per key: `reserve` returns how long to wait before the next send so that no
- * window is exceeded, and books that send. Times are monotonic milliseconds (performance.now()).
+ * Sliding-window pacing per key: `waitFor` says how long to wait before the next send so that no
+ * window is exceeded, `record` books a send when it actually leaves, `reserve` does both for a send
+ * booked ahead. Times are monotonic milliseconds (performance.now()).
  */
 export class RateWindows {
   private readonly sent = new Map<string, number[]>();
@@ -27,8 +28,14 @@ export class RateWindows {
     this.longest = Math.max(...limits.map((l) => l.windowMs));
   }
 
-  reserve(key: string, now: number): number {
+  private recent(key: string, now: number): number[] {
     const times = (this.sent.get(key) ?? []).filter((t) => t > now - this.longest);
+    this.sent.set(key, times);
+    return times;
+  }
+
+  /** The earliest time, at or after `now`, at which one more send to `key` keeps every window. */
+  private earliest(times: number[], now: number): number {
     // Sends to one key are booked in order, so every booked send is at or before `at`; moving `at`
     // later only empties windows, so one pass over the limits is enough.
     let at = Math.max(now, times.at(-1) ?? now);
@@ -36,8 +43,22 @@ export class RateWindows {
       const inWindow = times.filter((t) => t > at - windowMs);
       if (inWindow.length >= count) at = inWindow[inWindow.length - count]! + windowMs;
     }
-    times.push(at);
-    this.sent.set(key, times);
+    return at;
+  }
+
+  waitFor(key: string, now: number): number {
+    return this.earliest(this.recent(key, now), now) - now;
+  }
+
+  /** Books a send that leaves at `at` (not before any send already booked for the key). */
+  record(key: string, at: number): void {
+    const times = this.recent(key, at);
+    times.push(Math.max(at, times.at(-1) ?? at));
+  }
+
+  reserve(key: string, now: number): number {
+    const at = this.earliest(this.recent(key, now), now);
+    this.record(key, at);
     return at - now;
   }
 }

@@ -15,6 +15,7 @@ import {
 import { date, iso } from './sql-helpers';
 import { randomUUID } from 'node:crypto';
 import * as outbox from './outbox-queries';
+import { reserveSendSlot } from './send-pace';
 import * as snapshots from './snapshot-queries';
 import * as sweepRuns from './sweep-run-queries';
 import { AppError } from '../errors';
@@ -239,6 +240,10 @@ export class KyselyStore implements Store {
     const ids = await outbox.claimDue(this.db, 'deliveries', now, limit);
     const rows = await outbox.deliveriesById(this.db, ids);
     return ids.flatMap((id) => rows.filter((r) => r.id === id));
+  }
+
+  reserveSendSlot(key: string, spacingMs: number): Promise<number> {
+    return reserveSendSlot(this.db, key, spacingMs);
   }
 
   async claimNotices(now: Date, limit: number): Promise<NoticeDelivery[]> {

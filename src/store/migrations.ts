@@ -205,6 +205,34 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-07-007-send-pace-and-outbox-indexes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Teams' per-tenant rate shared by every notifier (DESIGN §7): the next free send slot per key, in
+      // the store's own clock, taken with one atomic upsert (src/store/send-pace.ts).
+      await db.schema
+        .createTable('send_pace')
+        .addColumn('key', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('next_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Every outbox query by alert or by conversation uses an index (issue #14): postedTo and
+      // postedActivityId look deliveries up by alert; claims skip conversations another notifier serves.
+      await db.schema
+        .createIndex('deliveries_alert')
+        .on('deliveries')
+        .columns(['alert_id', 'conversation_id'])
+        .execute();
+      await db.schema
+        .createIndex('deliveries_conversation')
+        .on('deliveries')
+        .columns(['conversation_id', 'state'])
+        .execute();
+      await db.schema
+        .createIndex('notice_deliveries_conversation')
+        .on('notice_deliveries')
+        .columns(['conversation_id', 'state'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

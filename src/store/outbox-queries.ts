@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { iso, newOutboxRow, type Db } from './sql-helpers';
+import { iso, isPostgres, newOutboxRow, type Db } from './sql-helpers';
 import type { Database } from './schema';
 import type { DeliveryRecord, NoticeDelivery, NoticeRequest } from './store';
 
@@ -190,7 +190,10 @@ export const CLAIM_MS = 2 * 60_000;
 /**
  * Claims up to `limit` due rows of an outbox table for one notifier: pending and due, or claimed by a
  * notifier whose claim ran out. The conditional UPDATE is what makes it safe: under concurrent claims
- * (several replicas on PostgreSQL) a row goes to exactly one of them.
+ * (several replicas on PostgreSQL) a row goes to exactly one of them. Rows of a conversation another
+ * notifier is serving (it holds a live claim there) are left to it, so one conversation is paced by
+ * one notifier within Teams' per-thread limits — unless two claim in the very same instant, when
+ * Teams' 429 is retried like any other.
  */
 export async function claimDue(
   db: Db,
@@ -199,29 +202,36 @@ export async function claimDue(
   limit: number,
 ): Promise<string[]> {
   const at = iso(now);
-  const due = sql<boolean>`((state = 'pending' and next_attempt_at <= ${at}) or (state = 'sending' and claimed_until <= ${at}))`;
-  const candidates = await db
-    .selectFrom(table)
-    .select('id')
-    .where(due)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  if (candidates.length === 0) return [];
-  const claimed = await db
-    .updateTable(table)
-    .set({ state: 'sending', claimed_until: iso(new Date(now.getTime() + CLAIM_MS)) })
-    .where(
-      'id',
-      'in',
-      candidates.map((c) => c.id),
-    )
-    .where(due)
-    .returning('id')
-    .execute();
-  const ids = new Set(claimed.map((c) => c.id));
-  return candidates.map((c) => c.id).filter((id) => ids.has(id));
+  const due = sql<boolean>`((state = 'pending' and next_attempt_at <= ${at}) or (state = 'sending' and claimed_until <= ${at}))
+    and not exists (select 1 from ${sql.table(table)} as busy
+      where busy.conversation_id = ${sql.ref(`${table}.conversation_id`)}
+        and busy.state = 'sending' and busy.claimed_until > ${at})`;
+  return db.transaction().execute(async (tx) => {
+    let query = tx
+      .selectFrom(table)
+      .select('id')
+      .where(due)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit);
+    // PostgreSQL: rows another replica is claiming right now are skipped, not waited for and lost.
+    if (isPostgres(tx)) query = query.forUpdate().skipLocked();
+    const candidates = await query.execute();
+    if (candidates.length === 0) return [];
+    const claimed = await tx
+      .updateTable(table)
+      .set({ state: 'sending', claimed_until: iso(new Date(now.getTime() + CLAIM_MS)) })
+      .where(
+        'id',
+        'in',
+        candidates.map((c) => c.id),
+      )
+      .where(due)
+      .returning('id')
+      .execute();
+    const ids = new Set(claimed.map((c) => c.id));
+    return candidates.map((c) => c.id).filter((id) => ids.has(id));
+  });
 }
 
 export async function deliveriesById(db: Db, ids: string[]): Promise<DeliveryRecord[]> {

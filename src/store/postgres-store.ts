@@ -18,6 +18,10 @@ export async function openPostgresStore(
     await client.connect();
     try {
       await client.query(`create schema if not exists "${schema}"`);
+    } catch (error) {
+      // Replicas starting together race on "if not exists": the loser finds the schema made.
+      const made = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
+      if (made.rowCount !== 1) throw error;
     } finally {
       await client.end();
     }

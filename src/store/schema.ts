@@ -58,6 +58,11 @@ export interface Database {
     resolved_at: string | null;
     expires_at: string | null;
   };
+  send_pace: {
+    key: string;
+    /** Milliseconds since the epoch in the store's clock (bigint: PostgreSQL returns it as a string). */
+    next_at: number | string;
+  };
   deliveries: {
     id: string;
     alert_id: string;

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
 /** A connection or a transaction: query helpers work inside either. */
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** PostgreSQL (shared by replicas) rather than SQLite: where the two dialects' SQL differs. */
+export const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export const iso = (d: Date): string => d.toISOString();
 export const date = (s: string | null | undefined): Date | undefined =>

@@ -190,6 +190,15 @@ export interface DeliveryOutbox {
   countPendingDeliveries(): Promise<number>;
 }
 
+/**
+ * Pacing shared by every notifier that uses the store (on PostgreSQL: every replica): each send books
+ * the next slot of its key and waits for it.
+ */
+export interface SendPace {
+  /** Books a slot `spacingMs` after the key's last one (or now) and returns the milliseconds to wait. */
+  reserveSendSlot(key: string, spacingMs: number): Promise<number>;
+}
+
 /** Informational notices (a new signing certificate was published), through the same kind of outbox. */
 export interface NoticeOutbox {
   /**
@@ -245,6 +254,7 @@ export interface Store
     AlertStore,
     DeliveryOutbox,
     NoticeOutbox,
+    SendPace,
     SnapshotStore,
     SweepRunStore,
     AuditLog,

@@ -3,9 +3,11 @@ import { queueAlertChanges } from '../../src/alerts/sweep-planning';
 import { composeServices, type Services } from '../../src/compose';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { openPostgresStore } from '../../src/store/postgres-store';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
 import { FakeConnector, personalChat } from '../support/fake-connector';
+import { dropSchemas, testSchema, TEST_DATABASE_URL, withPostgres } from '../support/postgres';
 
 /**
  * Fan-out against a Connector that throttles like Teams (DESIGN §7 "Fan-out"): 50 requests per second
@@ -137,4 +139,45 @@ it('never fails silently: a 400 is final, logged, counted, listed, and reported 
   expect(metric?.values).toEqual([
     expect.objectContaining({ labels: { reason: 'http-400' }, value: 1 }),
   ]);
+});
+
+withPostgres('replicas sharing the tenant pace', () => {
+  const schemas: string[] = [];
+  afterAll(() => dropSchemas(schemas));
+
+  it('three replicas on one PostgreSQL store share one tenant pace: each alert once, < 1 % refused', async () => {
+    const schema = testSchema(schemas);
+    const replicas = await Promise.all(
+      [0, 1, 2].map(() => openPostgresStore(TEST_DATABASE_URL, { schema, maxConnections: 4 })),
+    );
+    try {
+      const [first] = replicas;
+      for (let i = 0; i < 300; i++) {
+        const id = `a:conversation-${i}`;
+        await first!.upsertConversation(personalChat(id, connector.url), NOW);
+        await first!.addWatch({ conversationId: id, domain: 'contoso.com', createdAt: NOW });
+      }
+      await queueAlertChanges(first!, { now: NOW, alerts: [], transitions: [open(1)] }, 7);
+      const notifiers = replicas.map(
+        (replica) =>
+          composeServices({
+            settings: loadSettings({}),
+            store: replica,
+            logger: createLogger('silent'),
+            version: 'test',
+            clock: () => now,
+          }).notifier,
+      );
+      const results = await Promise.all(notifiers.map((n) => n.deliverPending()));
+      // Each replica took a share; together they sent every card once, at the tenant's pace.
+      expect(results.reduce((sum, r) => sum + r.sent, 0)).toBe(300);
+      expect(results.filter((r) => r.sent > 0).length).toBeGreaterThan(1);
+      const posts = postsPerConversation();
+      expect(posts.size).toBe(300);
+      expect([...posts.values()].every((n) => n === 1)).toBe(true);
+      expect(connector.throttled).toBeLessThanOrEqual(3); // < 1 % of 300 (each process alone: ~2/3)
+    } finally {
+      await Promise.all(replicas.map((r) => r.close()));
+    }
+  }, 90_000);
 });

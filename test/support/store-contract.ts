@@ -468,6 +468,37 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       );
     });
 
+    it('leaves a conversation another notifier is serving to it', async () => {
+      for (const id of ['c1', 'c2']) await store.upsertConversation(conversation(id), NOW);
+      await store.addWatch({ conversationId: 'c1', domain: 'contoso.com', createdAt: NOW });
+      await store.addWatch({ conversationId: 'c1', domain: 'fabrikam.com', createdAt: NOW });
+      await apply([open(['contoso.com'])], NOW);
+      await store.addWatch({ conversationId: 'c2', domain: 'fabrikam.com', createdAt: NOW });
+      const second = { ...open(['fabrikam.com']), key: alertKey(IDP, 'CD', 'CERT_EXPIRING') };
+      await apply([second], later(0.1));
+      // c1 has two deliveries, c2 one: the first claimer takes c1's first row and so serves c1.
+      const [first] = await store.claimDeliveries(later(0.2), 1);
+      expect(first!.conversationId).toBe('c1');
+      expect((await store.claimDeliveries(later(0.2), 10)).map((d) => d.conversationId)).toEqual([
+        'c2',
+      ]);
+      await store.markDelivered(first!.id, 'activity-1', later(0.3));
+      expect((await store.claimDeliveries(later(0.3), 10)).map((d) => d.conversationId)).toEqual([
+        'c1',
+      ]);
+    });
+
+    it('books send slots one spacing apart in its own clock, whoever asks', async () => {
+      const waits = await Promise.all(
+        Array.from({ length: 5 }, () => store.reserveSendSlot('tenant:t1', 1_000)),
+      );
+      const sorted = [...waits].sort((a, b) => a - b);
+      expect(sorted[0]).toBeLessThan(200);
+      for (let i = 1; i < sorted.length; i++)
+        expect(Math.abs(sorted[i]! - sorted[i - 1]! - 1_000)).toBeLessThan(200);
+      expect(await store.reserveSendSlot('tenant:t2', 1_000)).toBeLessThan(200);
+    });
+
     it('keeps an audit trail per target', async () => {
       await store.audit({
         at: NOW,

@@ -54,6 +54,18 @@ describe("Teams' per-thread limits", () => {
     expect(windows.reserve('c2', 0)).toBe(0); // another conversation is not held back
   });
 
+  it('books a send when it leaves, so a send held up elsewhere still counts from then', () => {
+    const windows = new RateWindows(TEAMS_THREAD_LIMITS);
+    for (let i = 0; i < 7; i++) {
+      expect(windows.waitFor('c1', 0)).toBe(0);
+      windows.record('c1', i === 6 ? 300 : 0); // the 7th waited 300 ms for its tenant slot
+    }
+    expect(windows.waitFor('c1', 500)).toBe(500); // the 8th: a second after the first
+    expect(windows.waitFor('c1', 1_000)).toBe(0);
+    windows.record('c1', 1_000);
+    expect(windows.waitFor('c1', 1_000)).toBe(1_000); // 8 in 2 s: the 9th two seconds after the first
+  });
+
   it('never lets more than 60 through in 30 s, nor 1,800 in an hour', () => {
     const windows = new RateWindows(TEAMS_THREAD_LIMITS);
     const at: number[] = [];
