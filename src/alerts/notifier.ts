@@ -11,6 +11,7 @@ import type {
   NoticeOutbox,
   SendPace,
 } from '../store/store';
+import { conversationLabel } from '../store/store';
 import { RateWindows, TEAMS_THREAD_LIMITS, type RateWindow } from './rate-windows';
 import { buildRenotification, type ReplyMessage } from './renotification';
 import {
@@ -48,7 +49,7 @@ export interface NotifierDependencies {
     NoticeOutbox &
     SendPace &
     ConversationStore &
-    Pick<AlertStore, 'getAlert'>;
+    Pick<AlertStore, 'getAlert' | 'deliveryReport'>;
   sender: AlertSender;
   renderCard: (alert: AlertCardState) => AdaptiveCard;
   renderNotice: (title: string, lines: string[]) => AdaptiveCard;
@@ -182,7 +183,7 @@ export class Notifier {
     try {
       if (d.kind === 'post') {
         await this.pace(conversation);
-        const activityId = await sender.post(conversation, this.deps.renderCard(alert));
+        const activityId = await sender.post(conversation, await this.card(alert));
         await store.markDelivered(d.id, activityId, clock());
         return 'sent';
       }
@@ -197,8 +198,7 @@ export class Notifier {
         return 'retried';
       }
       await this.pace(conversation);
-      if (d.kind === 'update')
-        await sender.update(conversation, posted, this.deps.renderCard(alert));
+      if (d.kind === 'update') await sender.update(conversation, posted, await this.card(alert));
       else
         await sender.reply(
           conversation,
@@ -210,6 +210,12 @@ export class Notifier {
     } catch (error) {
       return this.failed(d, conversation, alert, describeSendError(error));
     }
+  }
+
+  /** The alert's card as it is now, with where it went and where it failed. */
+  private async card(alert: AlertCardState): Promise<AdaptiveCard> {
+    const deliveries = (await this.deps.store.deliveryReport([alert.id]))[alert.id];
+    return this.deps.renderCard({ ...alert, ...(deliveries ? { deliveries } : {}) });
   }
 
   private async failed(
@@ -235,7 +241,7 @@ export class Notifier {
         : failure.statusCode === undefined
           ? failure.message
           : `HTTP ${failure.statusCode}: ${failure.message}`;
-    await store.markDeliveryFailed(d.id, error, undefined);
+    await store.failDeliveryForGood(d.id, error, clock());
     logger.error(
       { delivery: d.id, alert: d.alertId, conversation: conversation.id, reason, err: error },
       'delivery failed for good',
@@ -258,14 +264,6 @@ export class Notifier {
     );
     return 'failed';
   }
-}
-
-/** How a conversation is named in a notice: its Teams name when the reference has one. */
-function conversationLabel(c: ConversationRecord): string {
-  const conversation = c.reference.conversation as { name?: unknown } | undefined;
-  const name = typeof conversation?.name === 'string' ? conversation.name : undefined;
-  const scope = c.scope === 'channel' ? 'channel' : c.scope === 'groupChat' ? 'group chat' : 'chat';
-  return name ? `the ${scope} ${name}` : `a ${scope} (${c.id.slice(0, 40)})`;
 }
 
 const sleep = (ms: number): Promise<void> =>

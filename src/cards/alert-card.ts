@@ -10,6 +10,28 @@ export interface AlertCardState extends AlertRecord {
   acknowledgedBy?: string;
   acknowledgedAt?: Date;
   resolvedAt?: Date;
+  /** Where the card went: conversations posted to (or queued), and deliveries that failed for good. */
+  deliveries?: { posted: number; failed: { where: string; error: string }[] };
+}
+
+const SHOWN_FAILURES = 3;
+
+/** "Posted to 3 conversations." — and where it could not be delivered (DESIGN §7: never silent). */
+function deliveryLines(a: AlertCardState): { deliveredLine: string; notDeliveredLine: string } {
+  const d = a.deliveries;
+  if (!d) return { deliveredLine: '', notDeliveredLine: '' };
+  const deliveredLine =
+    d.posted === 0 ? '' : `Posted to ${d.posted} conversation${d.posted === 1 ? '' : 's'}.`;
+  const where = [...new Map(d.failed.map((f) => [f.where, f])).values()]; // one line per conversation
+  const failures = where
+    .slice(0, SHOWN_FAILURES)
+    .map((f) => `${cardText(f.where)} (${cardText(f.error)})`);
+  const more = where.length - SHOWN_FAILURES;
+  const notDeliveredLine =
+    failures.length === 0
+      ? ''
+      : `Not delivered to ${failures.join('; ')}${more > 0 ? `; and ${more} more` : ''}. Type alerts to see them all.`;
+  return { deliveredLine, notDeliveredLine };
 }
 
 const RUNBOOK_BY_CODE: Partial<Record<AlertRecord['code'], string>> = {
@@ -66,6 +88,7 @@ export function renderAlertCard(
           : 'warning',
     stateLine: stateLine(a),
     message: cardText(a.message),
+    ...deliveryLines(a),
     facts: [
       aboutFact(a),
       { title: 'Rule', value: a.code },

@@ -3,7 +3,7 @@
  * posted, in one transaction.
  */
 import type { Kysely } from 'kysely';
-import { postedTo, queueDeliveries } from './alert-queries';
+import { updateEveryCard } from './alert-queries';
 import { audit } from './audit-lease-queries';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
@@ -75,15 +75,4 @@ export async function snoozeAlert(db: Db, id: string, by: string, until: Date, n
     await updateEveryCard(tx, id, now);
     return 'snoozed' as const;
   });
-}
-
-/** Acknowledging or snoozing anywhere updates the alert's card everywhere it was posted (DESIGN §4). */
-async function updateEveryCard(tx: Db, id: string, now: Date): Promise<void> {
-  const cards = (await postedTo(tx, [id]))[id] ?? [];
-  await queueDeliveries(
-    tx,
-    id,
-    cards.sort().map((conversationId) => ({ conversationId, kind: 'update' as const })),
-    now,
-  );
 }

@@ -5,6 +5,7 @@ import type { AlertRecord } from '../engine/alert-plan';
 import type { FindingCode } from '../engine/types';
 import type { Database } from './schema';
 import { date, iso, newOutboxRow, type Db } from './sql-helpers';
+import { conversationLabel, type ConversationRecord, type DeliveryReport } from './store';
 
 export function toAlert(row: Database['alerts']): AlertRecord {
   return {
@@ -63,27 +64,81 @@ export async function postedTo(db: Db, alertIds: string[]): Promise<Record<strin
   return out;
 }
 
-export /** Per alert: its deliveries that failed for good, oldest first. */
-async function failedDeliveries(
+/** Per alert: how many conversations its card was posted to (or is queued for), and where it failed. */
+export async function deliveryReport(
   db: Db,
   alertIds: string[],
-): Promise<Record<string, { conversationId: string; kind: string; error: string }[]>> {
-  if (alertIds.length === 0) return {};
-  const rows = await db
+): Promise<Record<string, DeliveryReport>> {
+  const out: Record<string, DeliveryReport> = {};
+  for (const id of alertIds) out[id] = { posted: 0, failed: [] };
+  if (alertIds.length === 0) return out;
+  const posted = await db
     .selectFrom('deliveries')
-    .select(['alert_id', 'conversation_id', 'kind', 'error'])
+    .select([
+      'alert_id',
+      (eb) => eb.fn.count<number | string>('conversation_id').distinct().as('n'),
+    ])
     .where('alert_id', 'in', alertIds)
-    .where('state', '=', 'failed')
-    .orderBy('id')
+    .where('kind', '=', 'post')
+    .where('state', '<>', 'failed')
+    .groupBy('alert_id')
     .execute();
-  const out: Record<string, { conversationId: string; kind: string; error: string }[]> = {};
-  for (const r of rows)
-    (out[r.alert_id] ??= []).push({
+  for (const r of posted) out[r.alert_id]!.posted = Number(r.n);
+  const failed = await db
+    .selectFrom('deliveries')
+    .leftJoin('conversations', 'conversations.id', 'deliveries.conversation_id')
+    .select([
+      'deliveries.alert_id',
+      'deliveries.conversation_id',
+      'deliveries.kind',
+      'deliveries.error',
+      'conversations.reference_json',
+      'conversations.scope',
+    ])
+    .where('deliveries.alert_id', 'in', alertIds)
+    .where('deliveries.state', '=', 'failed')
+    .orderBy('deliveries.id')
+    .execute();
+  for (const r of failed)
+    out[r.alert_id]!.failed.push({
       conversationId: r.conversation_id,
+      where: conversationLabel({
+        id: r.conversation_id,
+        reference: JSON.parse(r.reference_json ?? '{}') as Record<string, unknown>,
+        scope: (r.scope ?? 'personal') as ConversationRecord['scope'],
+      }),
       kind: r.kind,
       error: r.error ?? 'unknown error',
     });
   return out;
+}
+
+/**
+ * Queues an update of the alert's card wherever it was posted and no update is waiting yet: after
+ * an acknowledgement, a snooze, or a delivery that failed for good (the cards say where it failed).
+ */
+export async function updateEveryCard(tx: Db, alertId: string, now: Date): Promise<void> {
+  const cards = (await postedTo(tx, [alertId]))[alertId] ?? [];
+  const waiting = new Set(
+    (
+      await tx
+        .selectFrom('deliveries')
+        .select('conversation_id')
+        .where('alert_id', '=', alertId)
+        .where('kind', '=', 'update')
+        .where('state', '=', 'pending')
+        .execute()
+    ).map((r) => r.conversation_id),
+  );
+  await queueDeliveries(
+    tx,
+    alertId,
+    cards
+      .filter((c) => !waiting.has(c))
+      .sort()
+      .map((conversationId) => ({ conversationId, kind: 'update' as const })),
+    now,
+  );
 }
 
 export async function queueDeliveries(

@@ -7,7 +7,8 @@ import type { PlannedTransition, Watcher } from '../engine/alert-audience';
 import type { AlertRecord } from '../engine/alert-plan';
 import {
   applyAlertTransition,
-  failedDeliveries,
+  deliveryReport,
+  updateEveryCard,
   listAudience,
   postedTo,
   toAlert,
@@ -149,8 +150,8 @@ export class KyselyStore implements Store {
     return postedTo(this.db, alertIds);
   }
 
-  failedDeliveries(alertIds: string[]) {
-    return failedDeliveries(this.db, alertIds);
+  deliveryReport(alertIds: string[]) {
+    return deliveryReport(this.db, alertIds);
   }
 
   async applyAlertTransitions(transitions: PlannedTransition[], now: Date): Promise<void> {
@@ -178,6 +179,21 @@ export class KyselyStore implements Store {
 
   markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {
     return outbox.markFailed(this.db, 'deliveries', id, error, retryAt);
+  }
+
+  failDeliveryForGood(id: string, error: string, now: Date): Promise<void> {
+    return this.db.transaction().execute(async (tx) => {
+      await outbox.markFailed(tx, 'deliveries', id, error, undefined);
+      const row = await tx
+        .selectFrom('deliveries')
+        .select('alert_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return;
+      const { failed } = (await deliveryReport(tx, [row.alert_id]))[row.alert_id]!;
+      // The alert's first failure: its cards elsewhere are updated to say where it failed.
+      if (failed.length === 1) await updateEveryCard(tx, row.alert_id, now);
+    });
   }
 
   postedActivityId(alertId: string, conversationId: string): Promise<string | undefined> {

@@ -15,6 +15,25 @@ export interface ConversationRecord {
   oncall?: Oncall;
 }
 
+/** How a conversation is named to people: its Teams name when the reference has one. */
+export function conversationLabel(
+  c: Pick<ConversationRecord, 'id' | 'reference' | 'scope'>,
+): string {
+  const conversation = c.reference.conversation as { name?: unknown } | undefined;
+  const name = typeof conversation?.name === 'string' ? conversation.name : undefined;
+  const scope = c.scope === 'channel' ? 'channel' : c.scope === 'groupChat' ? 'group chat' : 'chat';
+  return name ? `the ${scope} ${name}` : `a ${scope} (${c.id.slice(0, 40)})`;
+}
+
+/**
+ * Where an alert's card went (DESIGN §7): how many conversations it was posted to or is queued for,
+ * and each delivery that failed for good — shown on the card and by `alerts`, never silent.
+ */
+export interface DeliveryReport {
+  posted: number;
+  failed: { conversationId: string; where: string; kind: string; error: string }[];
+}
+
 /** A Teams user or tag as a mention entity names it (DESIGN §7 "Mentions"). */
 export interface Oncall {
   kind: 'user' | 'tag';
@@ -153,10 +172,8 @@ export interface AlertStore {
   listAudience(): Promise<Watcher[]>;
   /** Per alert: the conversations its card was posted to or is queued for. */
   postedTo(alertIds: string[]): Promise<Record<string, string[]>>;
-  /** Per alert: its deliveries that failed for good (shown by `alerts`, never silent). */
-  failedDeliveries(
-    alertIds: string[],
-  ): Promise<Record<string, { conversationId: string; kind: string; error: string }[]>>;
+  /** Per alert: where its card went and where it failed for good (every alert asked has an entry). */
+  deliveryReport(alertIds: string[]): Promise<Record<string, DeliveryReport>>;
   /**
    * Writes planned transitions with the deliveries the planner chose, in one transaction: written
    * before anything is sent (the outbox).
@@ -184,6 +201,11 @@ export interface DeliveryOutbox {
   claimDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]>;
   markDelivered(id: string, activityId: string | undefined, now: Date): Promise<void>;
   markDeliveryFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
+  /**
+   * Marks a delivery failed for good; on the alert's first such failure, queues an update of its
+   * cards in the other conversations, so they say where it could not be delivered.
+   */
+  failDeliveryForGood(id: string, error: string, now: Date): Promise<void>;
   /** The activity id of the alert's card in a conversation (to update it in place, to reply to it). */
   postedActivityId(alertId: string, conversationId: string): Promise<string | undefined>;
   /** Deliveries and notices waiting to be sent (metrics). */

@@ -1,5 +1,5 @@
 import type { AlertRecord } from '../engine/alert-plan';
-import type { AlertStore, WatchStore } from '../store/store';
+import type { AlertStore, DeliveryReport, WatchStore } from '../store/store';
 import type { Caller, Clocked } from './actor';
 
 /** How long Snooze silences an alert (DESIGN §4: 24 h, or until the severity rises). */
@@ -9,12 +9,14 @@ const MAX_ALERT_ID_LENGTH = 64;
 export interface AlertActionDependencies extends Clocked {
   store: Pick<
     AlertStore,
-    'getAlert' | 'listLiveAlerts' | 'acknowledgeAlert' | 'snoozeAlert' | 'failedDeliveries'
+    'getAlert' | 'listLiveAlerts' | 'acknowledgeAlert' | 'snoozeAlert' | 'deliveryReport'
   > &
     Pick<WatchStore, 'listWatches'>;
 }
 
 type StoredAlert = NonNullable<Awaited<ReturnType<AlertStore['getAlert']>>>;
+/** An alert with where its card went (DESIGN §7: the card shows where it was delivered and failed). */
+export type ReportedAlert = StoredAlert & { deliveries: DeliveryReport };
 
 /** The watch keys of the caller's conversation. */
 async function watchedBy(deps: AlertActionDependencies, caller: Caller): Promise<Set<string>> {
@@ -43,11 +45,12 @@ async function actOn(
   caller: Caller,
   alertId: unknown,
   act: (alert: StoredAlert, now: Date) => Promise<unknown>,
-): Promise<StoredAlert | undefined> {
+): Promise<ReportedAlert | undefined> {
   const alert = await alertFor(deps, caller, alertId);
   if (!alert) return undefined;
   await act(alert, deps.clock());
-  return (await deps.store.getAlert(alert.id)) ?? alert;
+  const now = (await deps.store.getAlert(alert.id)) ?? alert;
+  return { ...now, deliveries: (await deps.store.deliveryReport([alert.id]))[alert.id]! };
 }
 
 /** Acknowledge: everywhere at once (every posted card updates), audited by the store. */
@@ -55,7 +58,7 @@ export function acknowledge(
   deps: AlertActionDependencies,
   caller: Caller,
   alertId: unknown,
-): Promise<StoredAlert | undefined> {
+): Promise<ReportedAlert | undefined> {
   return actOn(deps, caller, alertId, (alert, now) =>
     deps.store.acknowledgeAlert(alert.id, caller.actor, now),
   );
@@ -66,7 +69,7 @@ export function snooze(
   deps: AlertActionDependencies,
   caller: Caller,
   alertId: unknown,
-): Promise<StoredAlert | undefined> {
+): Promise<ReportedAlert | undefined> {
   return actOn(deps, caller, alertId, (alert, now) =>
     deps.store.snoozeAlert(
       alert.id,
@@ -84,11 +87,11 @@ export function snooze(
 export async function alertsFor(
   deps: AlertActionDependencies,
   caller: Caller,
-): Promise<(AlertRecord & { failedDeliveries: { conversationId: string; error: string }[] })[]> {
+): Promise<(AlertRecord & { deliveries: DeliveryReport })[]> {
   const watched = await watchedBy(deps, caller);
   const alerts = (await deps.store.listLiveAlerts()).filter((a) =>
     a.domains.some((d) => watched.has(d)),
   );
-  const failed = await deps.store.failedDeliveries(alerts.map((a) => a.id));
-  return alerts.map((a) => ({ ...a, failedDeliveries: failed[a.id] ?? [] }));
+  const reports = await deps.store.deliveryReport(alerts.map((a) => a.id));
+  return alerts.map((a) => ({ ...a, deliveries: reports[a.id]! }));
 }

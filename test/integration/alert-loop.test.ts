@@ -237,8 +237,9 @@ describe('watch → sweep → alert → acknowledge → rotate → resolved, ove
       });
     connector.failures.push({ status: 403, match: 'a:personal-ada' });
     // The 403 is final and never silent: the channel (same tenant, same domain) gets a notice, which
-    // meets the 429s too and waits for its retry.
-    expect(await app.notifier.deliverPending()).toEqual({ sent: 0, retried: 2, failed: 1 });
+    // meets the 429s too and waits for its retry, and its card an update saying where it failed,
+    // which waits for the card.
+    expect(await app.notifier.deliverPending()).toEqual({ sent: 0, retried: 3, failed: 1 });
     expect((await store.getConversation('a:personal-ada'))?.active).toBe(false);
     expect((await store.getConversation('19:ops@thread.tacv2'))?.active).toBe(true);
     expect(connector.messages().some((m) => cardTitle(m) === 'Something went wrong')).toBe(false);
@@ -247,9 +248,13 @@ describe('watch → sweep → alert → acknowledge → rotate → resolved, ove
     expect(retry!.nextAttemptAt.getTime()).toBeGreaterThan(now.getTime());
     connector.failures.length = 0;
     now = at(now, 0, 1);
-    expect(await app.notifier.deliverPending()).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(await app.notifier.deliverPending()).toEqual({ sent: 3, retried: 0, failed: 0 });
     expect(connector.messages().map(cardTitle)).toContain(
       'An alert could not be delivered to a chat (a:personal-ada)',
+    );
+    const [update] = connector.updates();
+    expect(JSON.stringify(update?.body)).toContain(
+      'Not delivered to a chat (a:personal-ada) (HTTP 403: the bot was removed from the conversation)',
     );
   });
 

@@ -118,21 +118,31 @@ it('never fails silently: a 400 is final, logged, counted, listed, and reported 
   await queueAlertChanges(store, { now, alerts: [], transitions: [open(1)] }, 7);
   connector.failures.push({ status: 400, match: 'a:conversation-0' });
   const first = await services.notifier.deliverPending();
-  expect(first).toEqual({ sent: 2, retried: 0, failed: 1 }); // conversation-1's post and the notice
+  // conversation-1's post, the notice to it, and the update of its card that says where it failed.
+  expect(first).toEqual({ sent: 3, retried: 0, failed: 1 });
   const [alert] = await store.listLiveAlerts();
-  expect(await store.failedDeliveries([alert!.id])).toEqual({
-    [alert!.id]: [
-      {
-        conversationId: 'a:conversation-0',
-        kind: 'post',
-        error: expect.stringMatching(/^HTTP 400/),
-      },
-    ],
+  expect(await store.deliveryReport([alert!.id])).toEqual({
+    [alert!.id]: {
+      posted: 1,
+      failed: [
+        {
+          conversationId: 'a:conversation-0',
+          where: 'a chat (a:conversation-0)',
+          kind: 'post',
+          error: expect.stringMatching(/^HTTP 400/),
+        },
+      ],
+    },
   });
   const notice = connector
     .messages()
     .find((m) => JSON.stringify(m.body).includes('could not be delivered'));
   expect(notice?.path).toContain('conversation-1');
+  const update = connector.calls.find((c) => c.method === 'PUT');
+  expect(update?.path).toContain('conversation-1');
+  expect(JSON.stringify(update?.body)).toContain(
+    'Not delivered to a chat (a:conversation-0) (HTTP 400',
+  );
   const metric = await services.metrics.registry
     .getSingleMetric('fedtrust_deliveries_failed_total')
     ?.get();

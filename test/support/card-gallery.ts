@@ -149,6 +149,25 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
     ],
     ['alert-open', renderAlertCard(templates, alertState({}), footer)],
     [
+      'alert-not-delivered',
+      renderAlertCard(
+        templates,
+        alertState({
+          deliveries: {
+            posted: 3,
+            failed: [
+              {
+                where: 'the channel SRE & Identity <Ops>',
+                error: 'HTTP 403: the bot was removed from the conversation',
+              },
+              { where: 'a chat (a:1xMbYvEQ2pOQ8F3kmc4wdbi)', error: 'HTTP 400: BadArgument' },
+            ],
+          },
+        }),
+        footer,
+      ),
+    ],
+    [
       'alert-acknowledged',
       renderAlertCard(
         templates,

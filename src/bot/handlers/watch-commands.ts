@@ -86,10 +86,10 @@ export async function handleAlerts(ctx: BotContext, turn: TurnContext): Promise<
   const alerts = await alertsFor(ctx, callerOf(turn));
   const lines = alerts.map((a) => {
     const line = `${a.severity.toUpperCase()} · ${a.state} · ${a.code} · ${a.domains.join(', ')} (since ${a.openedAt.toISOString().slice(0, 10)})`;
-    const [first] = a.failedDeliveries;
+    const [first] = a.deliveries.failed;
     if (!first) return line;
-    const where = new Set(a.failedDeliveries.map((f) => f.conversationId)).size;
-    return `${line} · NOT DELIVERED to ${where} conversation(s): ${first.error}`;
+    const where = new Set(a.deliveries.failed.map((f) => f.conversationId)).size;
+    return `${line} · NOT DELIVERED to ${where} conversation(s): ${first.where}, ${first.error}`;
   });
   await sendCard(
     turn,
