@@ -26,9 +26,17 @@ export class FakeConnector {
    * counted from 1.
    */
   holdPostsFrom?: number;
-  /** Requests received and held, never accepted. */
+  /** The same for updates (PUT): every one from the n-th on is held. */
+  holdUpdatesFrom?: number;
+  /**
+   * Held requests are accepted first (recorded as delivered, with an id) and only their answer is
+   * held: the instant between Teams accepting a post and the bot recording its id.
+   */
+  acceptHeld = false;
+  /** Requests received and held (never answered; accepted only under `acceptHeld`). */
   readonly held: string[] = [];
   private posts = 0;
+  private puts = 0;
   /**
    * Teams' throttling, enforced like the real service: above any limit a request is answered 429 with
    * Retry-After. `thread` limits count per conversation (thread), `tenantPerSecond` over everything.
@@ -61,9 +69,19 @@ export class FakeConnector {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-        if (req.method === 'POST' && ++this.posts >= (this.holdPostsFrom ?? Infinity)) {
+        const hold =
+          (req.method === 'POST' && ++this.posts >= (this.holdPostsFrom ?? Infinity)) ||
+          (req.method === 'PUT' && ++this.puts >= (this.holdUpdatesFrom ?? Infinity));
+        if (hold) {
           this.held.push(req.url ?? '');
-          return; // no answer: the sender dies waiting, and nothing was accepted
+          if (this.acceptHeld)
+            this.calls.push({
+              method: req.method ?? '',
+              path: req.url ?? '',
+              body,
+              responseId: `activity-${this.nextId++}`,
+            });
+          return; // no answer: the sender dies waiting (and nothing was accepted, unless acceptHeld)
         }
         if (
           this.resetNext > 0 &&
