@@ -15,10 +15,12 @@ const pictures = [
   'clients/check-warning-light-320.png',
   'clients/check-warning-dark-540.png',
   'clients/alert-open-dark-320.png',
+  'clients/alert-not-delivered-dark-320.png',
   'cards/help.png',
   'cards/error.png',
   'e2e/playground-check.png',
   'e2e/playground-acknowledged.png',
+  'e2e/playground-escalation.png',
   'e2e/playground-exchange-hybrid.png',
 ];
 mkdirSync(join(root, 'docs', 'images'), { recursive: true });

@@ -101,4 +101,62 @@ withChromium('the Playground end-to-end test', () => {
       .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-acknowledged.png') });
   });
+  it('escalates an unacknowledged critical in its channel thread, mentioning the on-call set with @', async () => {
+    await page.locator('[aria-label="My Team - General"]').click();
+    await page.getByRole('button', { name: 'Post' }).waitFor({ timeout: 30_000 });
+    /** Types a post in the channel; a mention is picked from the @ list, as a person does. */
+    const post = async (parts: (string | { mention: string })[]) => {
+      const box = page.locator('[role="textbox"]').first();
+      await box.click();
+      for (const part of parts) {
+        if (typeof part === 'string') {
+          await box.pressSequentially(part);
+          continue;
+        }
+        await box.pressSequentially(`@${part.mention.split(' ')[0]}`);
+        await page
+          .locator('[role=listbox]')
+          .getByText(part.mention, { exact: true })
+          .first()
+          .click();
+      }
+      await page.getByRole('button', { name: 'Post' }).click();
+    };
+    // Its own URL: an IdP of its own, not the one the personal chat acknowledged above.
+    const metadata = `https://localhost:${idp.port}/expired/channel/FederationMetadata.xml`;
+    await post([{ mention: 'Test Bot' }, ` watch fabrikam.com metadata ${metadata}`]);
+    await page.getByText('Watching fabrikam.com').first().waitFor({ timeout: 30_000 });
+    await post([{ mention: 'Test Bot' }, ' set oncall ', { mention: 'Megan Bowen' }]);
+    await page
+      .getByText('Critical alerts that nobody acknowledged mention Megan Bowen')
+      .first()
+      .waitFor({ timeout: 30_000 });
+
+    // The sweep posts the critical alert in the channel; once ESCALATE_AFTER_HOURS (0.01 h = 36 s)
+    // has passed unacknowledged, a sweep replies in its thread with a real mention of Megan Bowen.
+    const sweep = async () => {
+      const child = runNode(processes, ['--import', 'tsx', 'src/cli.ts', 'sweep'], {
+        ...botEnv(),
+        ESCALATE_AFTER_HOURS: '0.01',
+      });
+      expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    };
+    await sweep();
+    await page
+      .getByText(/CRITICAL · The signing certificate has expired/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const escalation = page.getByText(/CRITICAL: CERT_EXPIRED for fabrikam\.com has been open for/);
+    for (let tries = 0; tries < 12 && !(await escalation.count()); tries++) {
+      await new Promise((r) => setTimeout(r, 10_000));
+      await sweep();
+    }
+    await escalation.first().waitFor({ timeout: 30_000 });
+    // The Playground shows a mention (an entity, not typed text) as a highlighted name.
+    const reply = escalation.first().locator('xpath=..');
+    await expect(reply.getByText('Megan Bowen', { exact: true }).count()).resolves.toBeGreaterThan(
+      0,
+    );
+    await page.screenshot({ path: join(TEST_OUTPUT, 'e2e', 'playground-escalation.png') });
+  }, 240_000);
 });
