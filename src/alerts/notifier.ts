@@ -40,6 +40,12 @@ export interface AlertSender {
 export const TENANT_SPACING_MS = 22;
 /** Teams' per-thread windows, each 10 % longer for the same reason. */
 const THREAD_LIMITS = TEAMS_THREAD_LIMITS.map((l) => ({ ...l, windowMs: l.windowMs * 1.1 }));
+/**
+ * How long a send may wait for the Bot Connector's answer: a hang of a minute is waited out (giving up
+ * early could send twice what Teams accepts late), and the send gives up before the claim (2 min) runs
+ * out and another notifier could take the row.
+ */
+export const SEND_TIMEOUT_MS = 90_000;
 /** Conversations served at once by one notifier (each in its own order, paced by Teams' limits). */
 const PARALLEL_CONVERSATIONS = 32;
 const CLAIM_BATCH = 200;
@@ -62,6 +68,7 @@ export interface NotifierDependencies {
   threadLimits?: readonly RateWindow[];
   /** Milliseconds between two sends to one tenant (shared through the store). */
   tenantSpacingMs?: number;
+  sendTimeoutMs?: number;
 }
 
 type Outcome = 'sent' | 'retried' | 'failed';
@@ -153,7 +160,9 @@ export class Notifier {
     }
     try {
       await this.pace(conversation);
-      await this.deps.sender.post(conversation, this.deps.renderNotice(n.title, n.lines));
+      await this.answered(
+        this.deps.sender.post(conversation, this.deps.renderNotice(n.title, n.lines)),
+      );
       await store.markNoticeSent(n.id, clock());
       return 'sent';
     } catch (error) {
@@ -183,7 +192,7 @@ export class Notifier {
     try {
       if (d.kind === 'post') {
         await this.pace(conversation);
-        const activityId = await sender.post(conversation, await this.card(alert));
+        const activityId = await this.answered(sender.post(conversation, await this.card(alert)));
         await store.markDelivered(d.id, activityId, clock());
         return 'sent';
       }
@@ -198,17 +207,37 @@ export class Notifier {
         return 'retried';
       }
       await this.pace(conversation);
-      if (d.kind === 'update') await sender.update(conversation, posted, await this.card(alert));
-      else
-        await sender.reply(
-          conversation,
-          posted,
-          buildRenotification(alert, conversation.oncall, clock()),
-        );
+      await this.answered(
+        d.kind === 'update'
+          ? sender.update(conversation, posted, await this.card(alert))
+          : sender.reply(
+              conversation,
+              posted,
+              buildRenotification(alert, conversation.oncall, clock()),
+            ),
+      );
       await store.markDelivered(d.id, undefined, clock());
       return 'sent';
     } catch (error) {
       return this.failed(d, conversation, alert, describeSendError(error));
+    }
+  }
+
+  /** The send's own outcome, or a timeout failure (retried) when the Connector does not answer in time. */
+  private async answered<T>(send: Promise<T>): Promise<T> {
+    const ms = this.deps.sendTimeoutMs ?? SEND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the Bot Connector did not answer within ${ms / 1000} s`)),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([send, timeout]);
+    } finally {
+      clearTimeout(timer);
+      send.catch(() => undefined); // a late failure of an abandoned send is not unhandled
     }
   }
 

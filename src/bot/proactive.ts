@@ -33,6 +33,8 @@ export function createNotifier(options: {
   logger: Logger;
   version: string;
   onFailed?: (reason: string) => void;
+  /** How long a send waits for the Connector's answer (default SEND_TIMEOUT_MS). */
+  sendTimeoutMs?: number;
 }): Notifier {
   return new Notifier({
     store: options.store,
@@ -43,5 +45,6 @@ export function createNotifier(options: {
     clock: options.clock,
     logger: options.logger,
     onFailed: options.onFailed,
+    ...(options.sendTimeoutMs === undefined ? {} : { sendTimeoutMs: options.sendTimeoutMs }),
   });
 }

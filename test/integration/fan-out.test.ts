@@ -1,5 +1,6 @@
 import { openCritical } from '../support/alerts';
 import { queueAlertChanges } from '../../src/alerts/sweep-planning';
+import { createNotifier } from '../../src/bot/proactive';
 import { composeServices, type Services } from '../../src/compose';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -112,6 +113,29 @@ it('delivers every alert exactly once through a Connector storm: 500, 502, 503, 
   expect(await services.notifier.deliverPending()).toEqual({ sent: 7, retried: 0, failed: 0 });
   expect([...postsPerConversation().values()]).toEqual([1, 1, 1, 1, 1, 1, 1]);
 }, 60_000);
+
+it('waits out a Connector that hangs before answering, and sends nothing twice', async () => {
+  await watchers(3);
+  await queueAlertChanges(store, { now, alerts: [], transitions: [open(1)] }, 7);
+  connector.hangMs = 5_000; // Teams takes 5 s to answer conversation-1's post, then is healthy
+  connector.hangMatch = 'a:conversation-1';
+  expect(await services.notifier.deliverPending()).toEqual({ sent: 3, retried: 0, failed: 0 });
+  expect([...postsPerConversation().values()]).toEqual([1, 1, 1]);
+}, 60_000);
+
+it('gives up on a Connector that never answers, before its claim runs out, and retries', async () => {
+  await watchers(2);
+  await queueAlertChanges(store, { now, alerts: [], transitions: [open(1)] }, 7);
+  const notifier = createNotifier({ ...services, sendTimeoutMs: 1_000 });
+  connector.holdPostsFrom = 1; // no answer at all (and nothing accepted)
+  expect(await notifier.deliverPending()).toEqual({ sent: 0, retried: 2, failed: 0 });
+  const [retry] = await store.pendingDeliveries(new Date(now.getTime() + 3_600_000), 10);
+  expect(retry).toMatchObject({ attempts: 1 });
+  connector.holdPostsFrom = undefined;
+  now = new Date(NOW.getTime() + 10 * 60_000);
+  expect(await notifier.deliverPending()).toEqual({ sent: 2, retried: 0, failed: 0 });
+  expect([...postsPerConversation().values()]).toEqual([1, 1]);
+});
 
 it('never fails silently: a 400 is final, logged, counted, listed, and reported to another conversation', async () => {
   await watchers(2);

@@ -45,6 +45,9 @@ export class FakeConnector {
   /** The next n requests whose path contains `resetMatch` have their connection destroyed, unanswered. */
   resetNext = 0;
   resetMatch?: string;
+  /** Requests whose path contains `hangMatch` are answered (normally) only after `hangMs`. */
+  hangMs = 0;
+  hangMatch?: string;
   /** Requests answered 429 by `limits`. */
   throttled = 0;
   private readonly seen: { at: number; conversation: string }[] = [];
@@ -69,6 +72,15 @@ export class FakeConnector {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+        if (this.hangMs > 0 && decodeURIComponent(req.url ?? '').includes(this.hangMatch ?? '')) {
+          const ms = this.hangMs;
+          this.hangMs = 0; // one hang, then healthy
+          setTimeout(() => answer(body), ms);
+          return;
+        }
+        answer(body);
+      });
+      const answer = (body: Record<string, unknown>): void => {
         const hold =
           (req.method === 'POST' && ++this.posts >= (this.holdPostsFrom ?? Infinity)) ||
           (req.method === 'PUT' && ++this.puts >= (this.holdUpdatesFrom ?? Infinity));
@@ -124,7 +136,7 @@ export class FakeConnector {
         this.calls.push({ method: req.method ?? '', path: req.url ?? '', body, responseId: id });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id }));
-      });
+      };
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
