@@ -105,6 +105,13 @@ export const settingsSchema = z
     GRAPH_CLIENT_ID: uuidOrEmpty,
     GRAPH_CLIENT_SECRET: optionalText,
     GRAPH_CLIENT_CERTIFICATE_PATH: optionalText,
+    GRAPH_MANAGED_IDENTITY: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
+    ),
     GRAPH_BASE_URL: rootUrl(DEFAULT_GRAPH_BASE_URL),
     LOGIN_BASE_URL: rootUrl('https://login.microsoftonline.com'),
     MFG_METADATA_URL: z.preprocess(
@@ -131,6 +138,16 @@ export const settingsSchema = z
     METRICS_TOKEN: optionalText,
   })
   .superRefine((s, ctx) => {
+    if (s.GRAPH_MANAGED_IDENTITY) {
+      if (s.GRAPH_CLIENT_SECRET || s.GRAPH_CLIENT_CERTIFICATE_PATH)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GRAPH_MANAGED_IDENTITY'],
+          message:
+            'a managed identity needs no GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH: remove them',
+        });
+      return checkBot(s, ctx);
+    }
     const graph = [
       s.GRAPH_TENANT_ID,
       s.GRAPH_CLIENT_ID,
@@ -151,33 +168,62 @@ export const settingsSchema = z
         message: 'set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH, not both',
       });
     }
-    if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MicrosoftAppPassword'],
-        message: 'is required with MicrosoftAppId',
-      });
-    }
-    if (s.MicrosoftAppId && s.MicrosoftAppType === 'SingleTenant' && !s.MicrosoftAppTenantId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MicrosoftAppTenantId'],
-        message: 'is required for a SingleTenant bot',
-      });
-    }
+    checkBot(s, ctx);
   });
 
+/** The Bot Framework identity: a password unless it is a user-assigned managed identity. */
+function checkBot(
+  s: {
+    MicrosoftAppId?: string;
+    MicrosoftAppPassword?: string;
+    MicrosoftAppType: string;
+    MicrosoftAppTenantId?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MicrosoftAppPassword'],
+      message: 'is required with MicrosoftAppId',
+    });
+  }
+  if (s.MicrosoftAppId && s.MicrosoftAppType === 'SingleTenant' && !s.MicrosoftAppTenantId) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MicrosoftAppTenantId'],
+      message: 'is required for a SingleTenant bot',
+    });
+  }
+  if (s.MicrosoftAppId && s.MicrosoftAppType === 'UserAssignedMSI' && !s.MicrosoftAppTenantId) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MicrosoftAppTenantId'],
+      message: 'is required for a UserAssignedMSI bot (the tenant of the managed identity)',
+    });
+  }
+}
+
 type RawSettings = z.output<typeof settingsSchema>;
+
+/**
+ * How the bot signs in to Graph, app-only: an app registration with a secret or a certificate, or a
+ * managed identity (user-assigned when `clientId` is given; no secret anywhere).
+ */
+export type GraphSettings =
+  | {
+      managedIdentity?: false;
+      tenantId: string;
+      clientId: string;
+      clientSecret?: string;
+      certificatePath?: string;
+    }
+  | { managedIdentity: true; clientId?: string };
 
 export interface Settings extends Readonly<RawSettings> {
   /** No MicrosoftAppId: no token check, 127.0.0.1 only. */
   readonly localMode: boolean;
-  readonly graph?: Readonly<{
-    tenantId: string;
-    clientId: string;
-    clientSecret?: string;
-    certificatePath?: string;
-  }>;
+  readonly graph?: Readonly<GraphSettings>;
 }
 
 /**
@@ -202,8 +248,9 @@ export function loadSettings(
     throw new AppError('CONFIG_INVALID', `Invalid settings:\n- ${problems.join('\n- ')}`);
   }
   const s = parsed.data;
-  const graph =
-    s.GRAPH_TENANT_ID && s.GRAPH_CLIENT_ID
+  const graph: GraphSettings | undefined = s.GRAPH_MANAGED_IDENTITY
+    ? Object.freeze({ managedIdentity: true as const, clientId: s.GRAPH_CLIENT_ID })
+    : s.GRAPH_TENANT_ID && s.GRAPH_CLIENT_ID
       ? Object.freeze({
           tenantId: s.GRAPH_TENANT_ID,
           clientId: s.GRAPH_CLIENT_ID,

@@ -1,8 +1,10 @@
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
+  ManagedIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
+import type { GraphSettings } from '../config';
 import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { EntraSide } from '../engine/assessment-input';
@@ -10,13 +12,6 @@ import { domainAndParents } from '../engine/domain';
 import { parseEntraFederation } from '../engine/entra-federation';
 import { isObject, pickString, unwrapList } from '../engine/ps-json';
 import { AppError, isAppError } from '../errors';
-
-export interface GraphSettings {
-  tenantId: string;
-  clientId: string;
-  clientSecret?: string;
-  certificatePath?: string;
-}
 
 /** Entra's answer for a domain, or that the tenant does not have it (then realm discovery decides). */
 export type DirectoryAnswer = EntraSide | { kind: 'not-in-tenant' };
@@ -46,19 +41,24 @@ export class GraphDirectory {
       // MSAL validates authorities against Microsoft's list; a custom host (tests, private clouds) must opt out.
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.includes(loginHost),
     };
-    const credential: TokenCredential = settings.clientSecret
-      ? new ClientSecretCredential(
-          settings.tenantId,
-          settings.clientId,
-          settings.clientSecret,
-          options,
-        )
-      : new ClientCertificateCredential(
-          settings.tenantId,
-          settings.clientId,
-          { certificatePath: settings.certificatePath ?? '' },
-          options,
-        );
+    const credential: TokenCredential = settings.managedIdentity
+      ? // App Service, Container Apps, VMs: the platform's endpoint (IDENTITY_ENDPOINT …) serves tokens.
+        settings.clientId
+        ? new ManagedIdentityCredential({ clientId: settings.clientId })
+        : new ManagedIdentityCredential()
+      : settings.clientSecret
+        ? new ClientSecretCredential(
+            settings.tenantId,
+            settings.clientId,
+            settings.clientSecret,
+            options,
+          )
+        : new ClientCertificateCredential(
+            settings.tenantId,
+            settings.clientId,
+            { certificatePath: settings.certificatePath ?? '' },
+            options,
+          );
     this.client = Client.initWithMiddleware({
       authProvider: new TokenCredentialAuthenticationProvider(credential, {
         scopes: [`${graphBaseUrl}/.default`],

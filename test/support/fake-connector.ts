@@ -8,6 +8,8 @@ export interface ConnectorCall {
   body: Record<string, unknown>;
   /** The activity id this connector answered with. */
   responseId?: string;
+  /** The Authorization header the bot sent (a Bot Framework token, unless in local mode). */
+  authorization?: string;
 }
 
 /**
@@ -133,7 +135,13 @@ export class FakeConnector {
           req.method === 'PUT' && updated
             ? decodeURIComponent(updated[1]!)
             : `activity-${this.nextId++}`;
-        this.calls.push({ method: req.method ?? '', path: req.url ?? '', body, responseId: id });
+        this.calls.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          body,
+          responseId: id,
+          authorization: req.headers.authorization,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id }));
       };
