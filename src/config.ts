@@ -90,8 +90,8 @@ export const settingsSchema = z
         .trim()
         .default('sqlite:./data/fedtrust.db')
         .refine(
-          (v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v),
-          'must be sqlite:<path> or postgres://…',
+          (v) => /^(sqlite:[^?]+(\?journal=(wal|delete))?|postgres(ql)?:\/\/.+)$/.test(v),
+          'must be sqlite:<path>[?journal=wal|delete] or postgres://…',
         )
         .refine(
           (v) =>

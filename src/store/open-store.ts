@@ -4,15 +4,20 @@ import { openSqliteStore } from './sqlite-store';
 import type { Store } from './store';
 
 export type DatabaseLocation =
-  | { kind: 'sqlite'; path: string }
+  /**
+   * `journal`: from `?journal=delete` — SQLite's rollback journal instead of WAL, for a file on a
+   * network share (App Service's /home), where WAL's shared memory does not work.
+   */
+  | { kind: 'sqlite'; path: string; journal: 'wal' | 'delete' }
   /** `schema`: from `?schema=name` (not a pg parameter: removed from the URL pg sees). */
   | { kind: 'postgres'; url: string; schema?: string };
 
 /** Reads DATABASE_URL: `sqlite:<path>` or `postgres://…[?schema=name]`. */
 export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
   if (databaseUrl.startsWith('sqlite:')) {
-    const path = databaseUrl.slice('sqlite:'.length);
-    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+    const [path = '', query = ''] = databaseUrl.slice('sqlite:'.length).split('?', 2);
+    const journal = new URLSearchParams(query).get('journal') === 'delete' ? 'delete' : 'wal';
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), journal };
   }
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? undefined;
@@ -36,6 +41,7 @@ export function jobsSchemaFor(location: { schema?: string }): string {
 /** Opens the store DATABASE_URL names, migrated to the latest schema. */
 export async function openStore(databaseUrl: string): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);
-  if (location.kind === 'sqlite') return openSqliteStore(location.path);
+  if (location.kind === 'sqlite')
+    return openSqliteStore(location.path, { journal: location.journal });
   return openPostgresStore(location.url, { schema: location.schema });
 }

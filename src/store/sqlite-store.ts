@@ -6,13 +6,17 @@ import { KyselyStore, migrateToLatest } from './kysely-store';
 import type { Database } from './schema';
 
 /**
- * The embedded store (DATABASE_URL=sqlite:./data/fedtrust.db, created on first start): WAL journal,
- * foreign keys on, a busy timeout so a CLI sweep and the bot can share the file. Migrated on open.
+ * The embedded store (DATABASE_URL=sqlite:./data/fedtrust.db, created on first start): WAL journal
+ * (or the rollback journal on a network share), foreign keys on, a busy timeout so a CLI sweep and the
+ * bot can share the file. Migrated on open.
  */
-export async function openSqliteStore(path: string): Promise<KyselyStore> {
+export async function openSqliteStore(
+  path: string,
+  options: { journal?: 'wal' | 'delete' } = {},
+): Promise<KyselyStore> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
-  database.pragma('journal_mode = WAL');
+  database.pragma(`journal_mode = ${options.journal === 'delete' ? 'DELETE' : 'WAL'}`);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
