@@ -64,6 +64,7 @@ export default tseslint.config(
       'test-output/',
       'build/',
       'bin/',
+      'scripts/*.cjs', // plain Node (runs before any compiler is installed)
       'test/support/browser/',
       '*.config.js',
       '*.config.mjs',
