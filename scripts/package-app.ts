@@ -1,6 +1,6 @@
 /**
  * `npm run package`: writes build/appPackage.zip (manifest.json with MicrosoftAppId filled in, and the
- * two icons) for upload to Teams. Settings come from the environment (see README "Register the bot").
+ * two icons) for upload to Teams. Settings come from the environment (see README "Deploy").
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +12,11 @@ try {
   const version = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
   ).version;
+  // BOT_ID: the Microsoft 365 Agents Toolkit's name for the bot's id (m365agents.yml).
+  const env = { ...process.env, MicrosoftAppId: process.env.MicrosoftAppId || process.env.BOT_ID };
   const manifest = buildManifest(
     readFileSync(join(root, 'manifest', 'manifest.json'), 'utf8'),
-    process.env,
+    env,
     version,
   );
   const out = join(root, 'build', 'appPackage.zip');
