@@ -1,3 +1,4 @@
+import './quiet-deprecations'; // before restify: see that file
 import type { ActivityHandler } from 'botbuilder';
 import type { FedtrustAdapter } from './bot/fedtrust-adapter';
 import type { Logger } from 'pino';
