@@ -16,4 +16,4 @@ function isSpdyParserWarning(warning: unknown, args: unknown[]): boolean {
 process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
   if (isSpdyParserWarning(warning, args)) return;
   (emitWarning as (w: string | Error, ...a: unknown[]) => void)(warning, ...args);
-}) as typeof process.emitWarning;
+});
