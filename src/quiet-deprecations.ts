@@ -13,7 +13,7 @@ function isSpdyParserWarning(warning: unknown, args: unknown[]): boolean {
   return code === 'DEP0111' && text.includes("process.binding('http_parser')");
 }
 
-process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
+process.emitWarning = (warning: string | Error, ...args: unknown[]) => {
   if (isSpdyParserWarning(warning, args)) return;
   (emitWarning as (w: string | Error, ...a: unknown[]) => void)(warning, ...args);
-});
+};
