@@ -8,7 +8,13 @@ import { renderHelpCard, renderMessageCard } from '../cards/other-cards';
 import type { BotContext } from './bot-context';
 import { footer } from './bot-context';
 import { parseCommand } from './command-parser';
-import { handleCardAction, invokeResponse } from './handlers/card-actions';
+import { cardSummary } from '../cards/every-client';
+import {
+  ANSWERED_BESIDE,
+  handleCardAction,
+  invokeMessage,
+  invokeResponse,
+} from './handlers/card-actions';
 import { handleCheckAll } from './handlers/check-all-handler';
 import { handleCheck } from './handlers/check-handler';
 import { sendCard } from './reply';
@@ -136,6 +142,9 @@ export class FedtrustBot extends TeamsActivityHandler {
     await this.remember(turn);
     const verb =
       typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : undefined;
-    return invokeResponse(await handleCardAction(this.ctx, turn, verb, invokeValue?.action?.data));
+    const card = await handleCardAction(this.ctx, turn, verb, invokeValue?.action?.data);
+    if (verb === undefined || !ANSWERED_BESIDE.has(verb)) return invokeResponse(card);
+    await sendCard(turn, card);
+    return invokeMessage(cardSummary(card));
   }
 }

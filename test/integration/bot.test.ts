@@ -201,11 +201,18 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
     expect(JSON.stringify(forged.body)).toContain('That card action is not valid');
   });
 
-  it('watches a domain from the card and lists it', async () => {
+  it('watches a domain from the card, keeping the check card, and lists it', async () => {
     const { body } = await post(
       cardAction(connector.url, 'watch', { domain: 'contoso.com', metadataUrl: metadataUrl() }),
     );
-    expect(JSON.stringify(body)).toContain('Watching contoso.com');
+    // The check card is not replaced (its timeline stays): a new message confirms, and the invoke
+    // answer is Teams' message type, which leaves the pressed card as it was.
+    expect(body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: expect.stringMatching(/^Watching contoso\.com — /),
+    });
+    expect(cardTitle(connector.messages().at(-1))).toBe('Watching contoso.com');
     await post(teamsMessage(connector.url, 'watchlist'));
     expect(cardTitle(connector.messages().at(-1))).toBe('Watched here: 1 domain(s)');
   });

@@ -130,3 +130,15 @@ export async function handleCardAction(
 export function invokeResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: CARD, value: card };
 }
+
+/** Verbs answered in a new message: the card pressed stays as it was (a check card keeps its timeline). */
+export const ANSWERED_BESIDE = new Set(['watch']);
+
+/** An invoke answer that leaves the pressed card alone and shows `text` briefly (Teams' message type). */
+export function invokeMessage(text: string): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: text as unknown as Record<string, unknown>, // Teams takes a string for this type
+  };
+}
