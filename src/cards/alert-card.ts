@@ -5,6 +5,7 @@ import { displayName, parseAssessmentKey } from '../engine/subject';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
 import { cardText } from './escape';
 import { FINDING_TITLES } from './finding-titles';
+import { remedyBlocks } from './remedy-blocks';
 
 export interface AlertCardState extends AlertRecord {
   acknowledgedBy?: string;
@@ -95,7 +96,7 @@ export function renderAlertCard(
       { title: 'Certificate', value: a.thumbprint },
       { title: 'Since', value: when(a.openedAt) },
     ],
-    remedy: live ? a.remedy : '',
+    remedyBlocks: live ? remedyBlocks(a.remedy) : [],
     canAck: live && a.state !== 'acknowledged',
     canSnooze: live && a.state !== 'snoozed',
     domain: a.domains[0] ?? '',

@@ -8,8 +8,9 @@ import {
   type AdaptiveCard,
   type CardTemplates,
 } from './card-templates';
-import { cardText, clip } from './escape';
+import { cardUrl, cardText, clip } from './escape';
 import { FINDING_TITLES } from './finding-titles';
+import { remedyBlocks } from './remedy-blocks';
 import { EXCHANGE_KEY } from '../engine/subject';
 import { buildTimelineModel } from './timeline-model';
 
@@ -70,7 +71,7 @@ function findingModel(f: Finding, adfs: boolean, budget: Budget) {
     label: `${label} · ${FINDING_TITLES[f.code]} (${f.code})`,
     labelStyle,
     message: cardText(f.message),
-    remedy,
+    remedyBlocks: remedyBlocks(remedy),
   };
 }
 
@@ -109,7 +110,7 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
         }
       : undefined,
     idp?.entityId ? { title: 'entityID', value: cardText(idp.entityId) } : undefined,
-    idp?.metadataUrl ? { title: 'Metadata', value: cardText(idp.metadataUrl) } : undefined,
+    idp?.metadataUrl ? { title: 'Metadata', value: cardUrl(idp.metadataUrl) } : undefined,
     a.adfs
       ? {
           title: 'AD FS snapshot',

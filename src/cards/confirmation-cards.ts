@@ -1,6 +1,7 @@
 import { ENTRA_POLL_DAYS } from '../engine/entra-poll';
 import { displayName, type WatchTarget } from '../engine/subject';
 import type { AdaptiveCard, CardTemplates } from './card-templates';
+import { cardUrl } from './escape';
 import { renderMessageCard } from './other-cards';
 
 /** The answer to `watch …` and the Watch button. */
@@ -28,7 +29,7 @@ export function renderWatchCard(
     [
       `This conversation gets an alert before ${target.domain}'s token-signing certificate breaks sign-in: warnings before the ${ENTRA_POLL_DAYS}-day deadline when renewal is manual, before promotion when Entra lacks the next certificate, and at once when the trust is broken.`,
       target.metadataUrl
-        ? `Metadata: ${target.metadataUrl}`
+        ? { markdown: `Metadata: ${cardUrl(target.metadataUrl)}` }
         : 'The identity provider is found by discovery.',
       'Type watchlist to see what is watched, unwatch ‹domain› to stop.',
     ],

@@ -11,11 +11,32 @@ export function cardText(text: string): string {
     text
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
-      .replace(/([*_[\]<>`~])/g, `$1${ZWSP}`)
+      // An underscore inside a word (MFG_METADATA_URL) is never emphasis in markdown: left as it is,
+      // so a setting's name copies exactly.
+      .replace(/([*_[\]<>`~])/g, (c: string, _m: string, at: number, all: string) =>
+        c === '_' &&
+        /[\p{L}\p{N}]/u.test(all[at - 1] ?? '') &&
+        /[\p{L}\p{N}]/u.test(all[at + 1] ?? '')
+          ? c
+          : `${c}${ZWSP}`,
+      )
       .replace(/:\/\//g, `:${ZWSP}//`)
       .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
       .replace(/@/g, `@${ZWSP}`)
       .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, `$1${ZWSP}$2$3`)
+  );
+}
+
+/**
+ * A URL the bot itself checked (an https metadata URL that was validated and fetched): shown exactly,
+ * so it copies with no invisible character in it, and free to become a link in Teams — it is the
+ * admin's own endpoint, not text someone else wrote. Characters markdown would read are
+ * percent-encoded (the same URL to a browser).
+ */
+export function cardUrl(url: string): string {
+  return url.replace(
+    /[()[\]<>\s*`~\\]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
 }
 

@@ -46,14 +46,23 @@ export function renderSummaryCard(
 
 export type MessageStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
-/** A short card: errors, refusals, progress ("checking…"), notices. Lines are escaped. */
+/** A line already written as card markdown (a checked URL as a link, see cardLink): not escaped. */
+export interface MarkdownLine {
+  markdown: string;
+}
+
+/** A short card: errors, refusals, progress ("checking…"), notices. Text lines are escaped. */
 export function renderMessageCard(
   templates: CardTemplates,
   title: string,
-  lines: string[],
+  lines: (string | MarkdownLine)[],
   style: MessageStyle = 'emphasis',
 ): AdaptiveCard {
-  return templates.expand('message', { title: cardText(title), lines: lines.map(cardText), style });
+  return templates.expand('message', {
+    title: cardText(title),
+    lines: lines.map((l) => (typeof l === 'string' ? cardText(l) : l.markdown)),
+    style,
+  });
 }
 
 export const COMMANDS: { command: string; meaning: string }[] = [

@@ -224,6 +224,10 @@ withChromium('card rendering', () => {
       const card = check(await rolloverWarningAssessment(hostile));
       const json = JSON.stringify(card);
       expect(json).not.toContain('](https://');
+      // The only URL shown as it is: the metadata URL the bot fetched itself (copyable exactly).
+      expect(
+        json.match(/https:\/\/[^\s"\\]*/g)?.filter((u) => !u.startsWith('https://learn.')),
+      ).toEqual(['https://fs.contoso.com/FederationMetadata/2007-06/FederationMetadata.xml']);
       expect(json).not.toContain('https://evil');
       expect(json).not.toContain('**URGENT**');
       expect(json).not.toContain('www.evil');

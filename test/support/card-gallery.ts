@@ -183,6 +183,19 @@ export async function cardGallery(templates: CardTemplates): Promise<[string, Ad
         footer,
       ),
     ],
-    ['alert-warning', renderAlertCard(templates, alertState({ severity: 'warning' }), footer)],
+    [
+      'alert-warning',
+      renderAlertCard(
+        templates,
+        alertState({
+          severity: 'warning',
+          code: 'AUTO_ROLLOVER_OFF',
+          // A remedy that mixes sentences and commands: text, then code, then text.
+          remedy:
+            'On the primary AD FS server: Get-AdfsProperties | Select-Object AutoCertificateRollover\nUpdate-AdfsCertificate -CertificateType Token-Signing\nThen give Entra the new certificate (it appears in this check once published).',
+        }),
+        footer,
+      ),
+    ],
   ];
 }
