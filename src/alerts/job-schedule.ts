@@ -6,7 +6,14 @@ import type { SweepRunStore } from '../store/store';
 import type { SweepStore } from './sweep';
 import { withSweepLease } from './sweep';
 import { planSweep } from './sweep-planning';
-import { listTargets, storedResults, sweepTarget, targetKey, type Target } from './sweep-targets';
+import {
+  listTargets,
+  refreshWatchAllTargets,
+  storedResults,
+  sweepTarget,
+  targetKey,
+  type Target,
+} from './sweep-targets';
 
 /** The three queues of a shared sweep: plan (on SWEEP_CRON) → one job per target → finish (planning). */
 export const QUEUES = {
@@ -148,6 +155,7 @@ export async function startJobSchedule(options: JobScheduleOptions): Promise<Job
     { pollingIntervalSeconds: timing.pollingIntervalSeconds },
     async ([job]) => {
       if (!job) return;
+      await refreshWatchAllTargets({ store, clock, logger }, options.checks.graph);
       const work = await listTargets(store, options.checks.leadDays);
       await store.startSweepRun(job.id, work.length, clock());
       await boss.insert(

@@ -7,14 +7,29 @@ import {
   domainIdpKey,
   parseWatchKey,
   targetRunKey,
+  WATCH_ALL_KEY,
   type WatchTarget,
 } from '../engine/subject';
 import type { Assessment } from '../engine/types';
 import type { MetadataLoad, MetadataSource } from '../sources/metadata-source';
-import type { AssessmentStore, ConversationStore, WatchRecord, WatchStore } from '../store/store';
+import type { Logger } from 'pino';
+import { isAppError } from '../errors';
+import type { GraphDirectory } from '../sources/graph-directory';
+import type {
+  AssessmentStore,
+  AuditLog,
+  ConversationStore,
+  WatchRecord,
+  WatchStore,
+} from '../store/store';
+import { refreshWatchAll, type WatchAllDependencies } from '../use-cases/watch-all';
 
 /** What checking targets reads and writes: the watches, each one's lead, and assessments. */
-export type TargetStore = Pick<WatchStore, 'listActiveWatches' | 'getAutoRollover'> &
+export type TargetStore = Pick<
+  WatchStore,
+  'listActiveWatches' | 'getAutoRollover' | 'addWatch' | 'removeWatch' | 'listWatches'
+> &
+  AuditLog &
   Pick<ConversationStore, 'getConversation'> &
   AssessmentStore;
 import { storedExchangeResults, sweepExchange, type SweptTarget } from './sweep-exchange';
@@ -66,7 +81,8 @@ async function targets(
   for (const id of new Set(watches.map((w) => w.conversationId)))
     leads.set(id, (await store.getConversation(id))?.leadDays);
   const seen = new Map<string, { watch: WatchTarget; leads: (number | undefined)[] }>();
-  for (const w of watches) {
+  // `watch all` is not checked itself: the domains it brought are watch rows of their own.
+  for (const w of watches.filter((x) => x.domain !== WATCH_ALL_KEY)) {
     const watch = parseWatchKey(w.domain, w.metadataUrl);
     const key = targetRunKey(watch);
     const target = seen.get(key) ?? { watch, leads: [] };
@@ -82,6 +98,26 @@ async function targets(
 /** Every target of a sweep now: the active watches, each (domain, URL) once, with the longest lead. */
 export async function listTargets(store: TargetStore, defaultLeadDays: number): Promise<Target[]> {
   return targets(store, await store.listActiveWatches(), defaultLeadDays);
+}
+
+/**
+ * Before a sweep lists its targets: `watch all` conversations get the domains federated since the last
+ * sweep and lose those no longer federated. A Graph failure changes nothing (logged).
+ */
+export async function refreshWatchAllTargets(
+  deps: WatchAllDependencies & { logger: Logger },
+  graph: Pick<GraphDirectory, 'federatedDomains'> | undefined,
+): Promise<void> {
+  try {
+    const changes = await refreshWatchAll(deps, graph && (() => graph.federatedDomains()));
+    for (const c of changes.filter((x) => x.added.length + x.removed.length > 0))
+      deps.logger.info(c, 'watch all: federated domains changed');
+  } catch (error) {
+    deps.logger.warn(
+      { err: isAppError(error) ? error.message : String(error) },
+      'watch all: Graph could not list the federated domains; the watches stay as they are',
+    );
+  }
 }
 
 /** A target's identity within a run (a retried job counts once). */

@@ -11,7 +11,7 @@ import type { TargetStore } from './sweep-targets';
 /** What a sweep reads and writes: its targets' facts and assessments, alerts, notices, the lease. */
 export type SweepStore = TargetStore & PlanningStore & LeaseStore;
 import { planSweep } from './sweep-planning';
-import { listTargets, oncePerUrl, sweepTarget } from './sweep-targets';
+import { listTargets, oncePerUrl, refreshWatchAllTargets, sweepTarget } from './sweep-targets';
 
 export const SWEEP_LEASE = 'sweep';
 /** A lease left by a killed sweep expires within this (DESIGN §7: within 60 s). */
@@ -73,6 +73,7 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
       ...deps.checks,
       metadata: oncePerUrl(deps.checks.metadata),
     };
+    await refreshWatchAllTargets(deps, deps.checks.graph);
     const work = await listTargets(deps.store, deps.checks.leadDays);
     const results = (
       await runPool(work, CONCURRENCY, (target) => sweepTarget(deps, checks, target))

@@ -12,6 +12,9 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'watch'; target: WatchTarget }
   | { kind: 'unwatch'; target: WatchTarget }
+  /** `watch all` / `unwatch all`: every federated domain of the tenant (Graph). */
+  | { kind: 'watch-all' }
+  | { kind: 'unwatch-all' }
   | { kind: 'watchlist' }
   | { kind: 'alerts' }
   | { kind: 'set-autorollover'; domain: string; value: boolean }
@@ -88,6 +91,11 @@ function parseCheck(args: string[]): Command {
 }
 
 function parseWatch(verb: 'watch' | 'unwatch', args: string[]): Command {
+  if (args[0]?.toLowerCase() === 'all') {
+    return args.length === 1
+      ? { kind: verb === 'watch' ? 'watch-all' : 'unwatch-all' }
+      : { kind: 'invalid', reason: `\`${verb} all\` takes nothing more.` };
+  }
   if (args[0]?.toLowerCase() === EXCHANGE_KEY) {
     return args.length === 1
       ? { kind: verb, target: { kind: 'exchange' } }

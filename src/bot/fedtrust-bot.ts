@@ -27,7 +27,9 @@ import {
 import {
   handleAlerts,
   handleUnwatch,
+  handleUnwatchAll,
   handleWatch,
+  handleWatchAll,
   handleWatchlist,
 } from './handlers/watch-commands';
 import { rememberConversation } from '../use-cases/conversation-settings';
@@ -100,6 +102,10 @@ export class FedtrustBot extends TeamsActivityHandler {
         return handleWatch(this.ctx, turn, command.target);
       case 'unwatch':
         return handleUnwatch(this.ctx, turn, command.target);
+      case 'watch-all':
+        return handleWatchAll(this.ctx, turn);
+      case 'unwatch-all':
+        return handleUnwatchAll(this.ctx, turn);
       case 'watchlist':
         return handleWatchlist(this.ctx, turn);
       case 'alerts':

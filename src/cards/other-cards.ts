@@ -88,6 +88,11 @@ export const COMMANDS: { command: string; meaning: string }[] = [
     meaning: 'alerts here before the certificate breaks sign-in; unwatch ‹domain› stops',
   },
   {
+    command: 'watch all',
+    meaning:
+      'every federated domain of the tenant, new ones added at each sweep; unwatch all stops (needs Graph)',
+  },
+  {
     command: 'watch exchange',
     meaning:
       'alerts here before the hybrid app lacks the Auth certificate, or a used federation trust misses an MFG rotation',

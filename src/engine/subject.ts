@@ -29,6 +29,12 @@ export type WatchTarget =
  */
 export const EXCHANGE_KEY = 'exchange';
 
+/**
+ * The watch row of `watch all` (every federated domain of the tenant). Not a target of its own: the
+ * domains it brings are watched by name (src/use-cases/watch-all.ts). No domain is named `*`.
+ */
+export const WATCH_ALL_KEY = '*';
+
 /** Every store and IdP key is built below, and only here. */
 
 /** The key a watch is stored under (and an alert lists as an affected name): the domain, or `exchange`. */

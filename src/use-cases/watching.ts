@@ -1,9 +1,10 @@
 import { watchKey, type WatchTarget } from '../engine/subject';
 import type { AuditLog, WatchStore } from '../store/store';
 import type { Caller, Clocked } from './actor';
+import { ADDED_BY_WATCH_ALL } from './watch-all';
 
 export interface WatchingDependencies extends Clocked {
-  store: Pick<WatchStore, 'addWatch' | 'removeWatch'> & AuditLog;
+  store: Pick<WatchStore, 'addWatch' | 'removeWatch' | 'listWatches'> & AuditLog;
 }
 
 /** `watch …` and the Watch button: subscribes the caller's conversation to the target's alerts, audited. */
@@ -14,7 +15,13 @@ export async function watch(
 ): Promise<'added' | 'updated'> {
   const key = watchKey(target);
   const metadataUrl = target.kind === 'domain' ? target.metadataUrl : undefined;
-  const result = await deps.store.addWatch({
+  // A domain `watch all` added, now watched by name: it becomes the caller's (unwatch all keeps it).
+  const existing = (await deps.store.listWatches(caller.conversationId)).find(
+    (w) => w.domain === key,
+  );
+  if (existing?.createdBy === ADDED_BY_WATCH_ALL)
+    await deps.store.removeWatch(caller.conversationId, key);
+  const added = await deps.store.addWatch({
     conversationId: caller.conversationId,
     domain: key,
     metadataUrl,
@@ -28,7 +35,7 @@ export async function watch(
     target: key,
     detail: { conversationId: caller.conversationId, metadataUrl },
   });
-  return result;
+  return existing ? 'updated' : added;
 }
 
 /** `unwatch …`: stops the caller's conversation's alerts for the target; audited when it did. */

@@ -6,11 +6,14 @@ import {
   parseWatchKey,
   publicName,
   subjectOfWatch,
+  WATCH_ALL_KEY,
   type WatchTarget,
 } from '../../engine/subject';
 import type { Assessment } from '../../engine/types';
 import { alertsFor } from '../../use-cases/alert-actions';
 import { unwatch, watch } from '../../use-cases/watching';
+import { unwatchAll, watchAll } from '../../use-cases/watch-all';
+import { isAppError } from '../../errors';
 import { footer, type BotContext } from '../bot-context';
 import { sendCard } from '../reply';
 import { callerOf } from '../turn-facts';
@@ -35,10 +38,101 @@ export async function handleUnwatch(
   await sendCard(turn, renderUnwatchCard(ctx.templates, target, removed));
 }
 
+const SHOWN_DOMAINS = 20;
+const listed = (domains: string[]) =>
+  domains.length <= SHOWN_DOMAINS
+    ? domains.join(', ')
+    : `${domains.slice(0, SHOWN_DOMAINS).join(', ')} and ${domains.length - SHOWN_DOMAINS} more`;
+
+/** `watch all`: every federated domain of the tenant, now and as Graph lists new ones at each sweep. */
+export async function handleWatchAll(ctx: BotContext, turn: TurnContext): Promise<void> {
+  const graph = ctx.checks.graph;
+  if (!graph) {
+    await sendCard(
+      turn,
+      renderMessageCard(
+        ctx.templates,
+        'watch all needs Microsoft Graph',
+        [
+          'It lists the federated domains of the tenant: configure Graph (Domain.Read.All), then try again.',
+          'Meanwhile, watch domains by name: watch contoso.com',
+        ],
+        'warning',
+      ),
+    );
+    return;
+  }
+  let result: Awaited<ReturnType<typeof watchAll>>;
+  try {
+    result = await watchAll(ctx, callerOf(turn), () => graph.federatedDomains());
+  } catch (error) {
+    await sendCard(
+      turn,
+      renderMessageCard(
+        ctx.templates,
+        'Could not list the federated domains',
+        [isAppError(error) ? error.message : 'Graph could not be read', 'Nothing was changed.'],
+        'attention',
+      ),
+    );
+    return;
+  }
+  const { domains, added } = result;
+  await sendCard(
+    turn,
+    renderMessageCard(
+      ctx.templates,
+      `Watching every federated domain (${domains.length})`,
+      [
+        domains.length === 0
+          ? 'The tenant has no federated domain yet.'
+          : `${listed(domains)}${added.length < domains.length ? ` (${added.length} new here)` : ''}.`,
+        'Domains federated later are added at each sweep, and ones no longer federated are dropped.',
+        'Type watchlist to see them, unwatch all to stop (domains you watched by name stay).',
+      ],
+      'good',
+    ),
+  );
+}
+
+/** `unwatch all`: ends `watch all` and the watches it added. */
+export async function handleUnwatchAll(ctx: BotContext, turn: TurnContext): Promise<void> {
+  const watched = await ctx.store.listWatches(callerOf(turn).conversationId);
+  if (!watched.some((w) => w.domain === WATCH_ALL_KEY)) {
+    await sendCard(
+      turn,
+      renderMessageCard(
+        ctx.templates,
+        'This conversation does not watch all domains',
+        ['Nothing was changed. Type watchlist to see what is watched here.'],
+        'emphasis',
+      ),
+    );
+    return;
+  }
+  const removed = await unwatchAll(ctx, callerOf(turn));
+  await sendCard(
+    turn,
+    renderMessageCard(
+      ctx.templates,
+      'No longer watching every federated domain',
+      [
+        removed.length === 0
+          ? 'No domain was watched through it.'
+          : `Stopped watching ${removed.length}: ${listed(removed)}.`,
+        'Domains watched by name stay watched.',
+      ],
+      'good',
+    ),
+  );
+}
+
 /** `watchlist`: what this conversation watches, as the last sweep saw it. */
 export async function handleWatchlist(ctx: BotContext, turn: TurnContext): Promise<void> {
-  const watches = await ctx.store.listWatches(callerOf(turn).conversationId);
-  if (watches.length === 0) {
+  const all = await ctx.store.listWatches(callerOf(turn).conversationId);
+  const watchesAll = all.some((w) => w.domain === WATCH_ALL_KEY);
+  const watches = all.filter((w) => w.domain !== WATCH_ALL_KEY);
+  if (watches.length === 0 && !watchesAll) {
     await sendCard(
       turn,
       renderMessageCard(
@@ -75,7 +169,9 @@ export async function handleWatchlist(ctx: BotContext, turn: TurnContext): Promi
     turn,
     renderSummaryCard(ctx.templates, results, {
       now,
-      title: `Watched here: ${watches.length} domain(s)`,
+      title: watchesAll
+        ? `Watched here: every federated domain (${watches.length})`
+        : `Watched here: ${watches.length} domain(s)`,
       footer: `As of the last sweep · ${footer(ctx, now)}`,
     }),
   );
