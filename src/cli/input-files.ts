@@ -1,7 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
+import { decodeDocument } from '../engine/text-encoding';
 import { AppError, isAppError } from '../errors';
 
-/** Files given on the command line: size-capped, BOM-stripped, and bad input said in the CLI's words. */
+/**
+ * Files given on the command line: size-capped, decoded by their BOM (UTF-8, or the UTF-16 Windows
+ * PowerShell 5.1 writes), and bad input said in the CLI's words.
+ */
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -13,7 +17,7 @@ export function readInputFile(path: string, what: string): string {
   try {
     if (statSync(path).size > MAX_FILE_BYTES)
       throw bad(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    return decodeDocument(readFileSync(path));
   } catch (error) {
     if (isAppError(error)) throw error;
     throw bad(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);

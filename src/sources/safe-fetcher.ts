@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { decodeDocument } from '../engine/text-encoding';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { AppError, isAppError } from '../errors';
@@ -303,7 +304,7 @@ async function readCapped(
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeDocument(Buffer.concat(chunks));
 }
 
 const NETWORK_ERRORS: Record<string, string> = {

@@ -1,4 +1,6 @@
+import { parseMetadata } from '../../src/engine/metadata-parser';
 import { isAppError } from '../../src/errors';
+import { readFixture } from '../support/fixtures';
 import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -44,6 +46,16 @@ beforeAll(async () => {
         case '/metadata':
           res.setHeader('content-type', 'application/xml');
           return void res.end('<EntityDescriptor entityID="x"/>');
+        case '/utf16le':
+        case '/utf16be': {
+          // A real AD FS document served as UTF-16 with a BOM, as IIS can.
+          const text = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml');
+          const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+          if (url.pathname === '/utf16le') return void res.end(le);
+          const be = Buffer.from(le.subarray(2));
+          be.swap16();
+          return void res.end(Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+        }
         case '/redirect': {
           const n = Number(url.searchParams.get('n'));
           res.statusCode = 302;
@@ -107,6 +119,17 @@ describe('SafeFetcher', () => {
     expect(result.body).toBe('<EntityDescriptor entityID="x"/>');
     expect(result.tls?.host).toBe('adfs.test');
     expect(result.tls!.notAfter.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('reads a metadata document served as UTF-16 (LE or BE, with its BOM), which then parses', async () => {
+    for (const path of ['/utf16le', '/utf16be']) {
+      const { body } = await fetcher().fetchText(`${server.originFor('adfs.test')}${path}`);
+      expect(body).toBe(
+        readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml').replace(/^\uFEFF/, ''),
+      );
+      const parsed = parseMetadata(body);
+      expect(parsed.ok && parsed.metadata.signingCerts.length).toBeGreaterThan(0);
+    }
   });
 
   it('refuses a literal loopback address without connecting', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli';
@@ -56,6 +56,32 @@ describe('fedtrust check', () => {
     expect(r.out).toContain('IN_SYNC');
     expect(r.out).toContain('688D36670A35E988128DFCC7DE99431D80FC8B0B');
     expect(r.out).toMatch(/Timeline[\s\S]*2029-08-26 {2}The signing certificate expires/);
+  });
+
+  it('reads files Windows PowerShell 5.1 wrote (UTF-16 LE with a BOM) as well as UTF-8 ones', async () => {
+    const utf16 = (path: string, text: string) => {
+      writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      return path;
+    };
+    const entra = utf16(
+      join(tmp, 'entra-utf16.json'),
+      readFileSync(entraFileWith(dtuCert), 'utf8'),
+    );
+    const r = await run(
+      'check',
+      'contoso.com',
+      '--metadata-file',
+      utf16(
+        join(tmp, 'metadata-utf16.xml'),
+        readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml'),
+      ),
+      '--entra-file',
+      entra,
+      '--now',
+      '2026-11-22',
+    );
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out).toContain('IN_SYNC');
   });
 
   it('prints the documented JSON shape', async () => {
