@@ -21,6 +21,7 @@ export const FINDING_TITLES: Record<FindingCode, string> = {
   METADATA_BLOCKED: 'Metadata URL refused',
   METADATA_UNREACHABLE: 'Metadata unreachable',
   METADATA_INVALID: 'Metadata unusable',
+  METADATA_NO_SIGNING_CERT: 'No signing certificate in the metadata',
   METADATA_URL_UNKNOWN: 'Metadata URL needed',
   METADATA_SIGNATURE_INVALID: 'Metadata signature invalid',
   TLS_CERT_EXPIRING: 'TLS certificate expiring',

@@ -39,6 +39,19 @@ export function reachability(ctx: RuleContext): Finding[] {
       runbook: RUNBOOKS.renew,
     });
   }
+  const parsed = ctx.input.metadata?.parsed;
+  if (parsed && parsed.signingCerts.length === 0) {
+    // Read, but nothing to compare: say why rather than come out unknown with no finding.
+    const why = parsed.undecodable.length > 0 ? ` (${parsed.undecodable.join('; ')})` : '';
+    findings.push({
+      code: 'METADATA_NO_SIGNING_CERT',
+      severity: 'warning',
+      message: `The metadata of ${parsed.entityId} lists no token-signing certificate that can be read${why}: fedtrust cannot tell what the IdP signs with, and Entra's poll finds nothing to take.`,
+      remedy:
+        'Check that the URL serves this IdP\'s own metadata, with a KeyDescriptor use="signing" holding its certificate as base64 X509Certificate; on AD FS: Get-AdfsCertificate -CertificateType Token-Signing.',
+      runbook: RUNBOOKS.renew,
+    });
+  }
   const signature = ctx.input.metadata?.signature;
   if (signature?.status === 'invalid') {
     findings.push({

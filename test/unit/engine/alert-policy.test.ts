@@ -1,4 +1,6 @@
 import { assessDomain } from '../../../src/engine/assess-domain';
+import { parseMetadata } from '../../../src/engine/metadata-parser';
+import { readFixture } from '../../support/fixtures';
 import type { Assessment, CertInfo, FindingCode, Severity } from '../../../src/engine/types';
 import { at, makeCert } from '../../support/certs';
 import { adfsSnapshot, federated, federationOf, scenario } from '../../support/scenario';
@@ -555,5 +557,34 @@ describe('rules 9 and 10, verdict', () => {
       status: 'ok',
       findings: [{ code: 'NOT_FEDERATED', severity: 'info' }],
     });
+  });
+});
+
+describe('rule 9: a document read but with nothing to compare (issue #12, item 7)', () => {
+  it('says there is no usable signing certificate, and why, instead of an unexplained unknown', () => {
+    const xml = readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml').replace(
+      /<X509Certificate>[^<]+<\/X509Certificate>/g,
+      '<X509Certificate>AAAA</X509Certificate>',
+    );
+    const parsed = parseMetadata(xml);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.metadata.signingCerts).toEqual([]);
+    const input = scenario({ now: new Date('2026-11-22T00:00:00Z'), published: [] });
+    const a = assessDomain({
+      ...input,
+      metadata: { ...input.metadata!, parsed: parsed.metadata },
+    });
+    const finding = a.findings.find((f) => f.code === 'METADATA_NO_SIGNING_CERT');
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.message).toContain(parsed.metadata.undecodable[0]!);
+    expect(a.status).not.toBe('ok');
+    // A document with its certificates: no such finding.
+    const good = parseMetadata(readFixture('adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml'));
+    if (!good.ok) throw new Error(good.reason);
+    const healthy = assessDomain({
+      ...input,
+      metadata: { ...input.metadata!, parsed: good.metadata },
+    });
+    expect(healthy.findings.map((f) => f.code)).not.toContain('METADATA_NO_SIGNING_CERT');
   });
 });
