@@ -82,7 +82,7 @@ export const settingsSchema = z
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     ),
     MicrosoftAppTenantId: uuidOrEmpty,
-    PORT: number(3978, 1, 65535),
+    PORT: number(3978, 0, 65535), // 0: any free port (the bot logs and reports the one it got)
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z

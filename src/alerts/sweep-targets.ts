@@ -50,11 +50,13 @@ export function isUnreadable(a: Assessment): boolean {
 export function oncePerUrl(source: MetadataSource): MetadataSource {
   const loads = new Map<string, Promise<MetadataLoad>>();
   return Object.assign(Object.create(source) as MetadataSource, {
-    load(url: string, options?: { trusted?: boolean }): Promise<MetadataLoad> {
-      let load = loads.get(url);
+    load(url: string, options?: { trusted?: boolean; issuerUri?: string }): Promise<MetadataLoad> {
+      // Entra's issuerUri picks the entity of an aggregate: the same URL may read as another entity.
+      const key = `${url}\u0000${options?.issuerUri ?? ''}`;
+      let load = loads.get(key);
       if (!load) {
         load = source.load(url, options);
-        loads.set(url, load);
+        loads.set(key, load);
       }
       return load;
     },

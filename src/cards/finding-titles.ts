@@ -22,6 +22,7 @@ export const FINDING_TITLES: Record<FindingCode, string> = {
   METADATA_UNREACHABLE: 'Metadata unreachable',
   METADATA_INVALID: 'Metadata unusable',
   METADATA_NO_SIGNING_CERT: 'No signing certificate in the metadata',
+  METADATA_AGGREGATE: 'Metadata from a federation aggregate',
   METADATA_URL_UNKNOWN: 'Metadata URL needed',
   METADATA_SIGNATURE_INVALID: 'Metadata signature invalid',
   TLS_CERT_EXPIRING: 'TLS certificate expiring',

@@ -190,10 +190,12 @@ async function runCheck(
 
   let load: MetadataLoad | undefined;
   let passiveSignInUrl: string | undefined;
+  // In a federation aggregate, the entity Entra trusts is the one to check (DESIGN §6).
+  const issuerUri = entra.kind === 'federated' ? entra.federation.issuerUri : undefined;
   if (request.metadataXml !== undefined) {
-    load = deps.metadata.read(request.metadataXml);
+    load = deps.metadata.read(request.metadataXml, undefined, { issuerUri });
   } else if (request.metadataUrl !== undefined) {
-    load = await deps.metadata.load(request.metadataUrl, { given: true });
+    load = await deps.metadata.load(request.metadataUrl, { given: true, issuerUri });
   } else {
     const found = discover(entraAnswer, realm);
     passiveSignInUrl = found.passiveSignInUrl;
@@ -205,7 +207,7 @@ async function runCheck(
       entra = { kind: 'not-federated', detail };
       return { result: assessDomain({ ...base, entra }) };
     }
-    if (found.url) load = await deps.metadata.load(found.url);
+    if (found.url) load = await deps.metadata.load(found.url, { issuerUri });
     else if (found.problem) load = { ok: false, problem: found.problem };
   }
   const metadata: LoadedMetadata | undefined = load?.ok ? load.metadata : undefined;

@@ -32,6 +32,39 @@ export interface ParsedMetadata {
   signatureCertBase64?: string;
   /** Certificates that could not be decoded, with the reason (shown, never fatal). */
   undecodable: string[];
+  /**
+   * The document was a federation aggregate (`EntitiesDescriptor`, DESIGN §6) and this entity was taken
+   * from it: the aggregate's entities and its own signature (usually the federation operator's).
+   */
+  aggregate?: {
+    entityIds: string[];
+    hasSignature: boolean;
+    signatureCertBase64?: string;
+    rootId?: string;
+  };
+}
+
+/** An entity that issues tokens: a SAML IdP or a WS-Federation security token service. */
+function isIdp(m: ParsedMetadata): boolean {
+  return m.roles.some((r) => r === 'IDPSSODescriptor' || r.startsWith('SecurityTokenService'));
+}
+
+/**
+ * The entity of an aggregate to check (DESIGN §6): the one whose entityID is Entra's issuerUri
+ * (compared case-insensitively, ignoring a trailing `/`), else the first with an IdP role, else the
+ * first. Exported for the check, which knows the issuerUri only after parsing.
+ */
+export function selectEntity(
+  entities: ParsedMetadata[],
+  issuerUri: string | undefined,
+): ParsedMetadata | undefined {
+  const same = (a: string, b: string) =>
+    a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+  return (
+    (issuerUri ? entities.find((e) => same(e.entityId, issuerUri)) : undefined) ??
+    entities.find(isIdp) ??
+    entities[0]
+  );
 }
 
 export type MetadataParseResult =
@@ -223,7 +256,10 @@ function parseFederationMetadata2006(root: XmlNode): ParsedMetadata {
  * Parses federation metadata as AD FS, Entra ID, the MFG and third-party IdPs publish it.
  * Untrusted input: refuses DTDs/entities and documents that are not metadata, never throws.
  */
-export function parseMetadata(xml: string): MetadataParseResult {
+export function parseMetadata(
+  xml: string,
+  options: { issuerUri?: string } = {},
+): MetadataParseResult {
   const body = xml.replace(/^\uFEFF/, '');
   if (body.trim() === '') return { ok: false, reason: 'empty document (no root element)' };
   const unsafe = checkXmlSafety(body);
@@ -237,13 +273,38 @@ export function parseMetadata(xml: string): MetadataParseResult {
       reason: `not well-formed XML (${(error as Error).message.split('\n')[0]})`,
     };
   }
-  const entity =
-    firstElement(doc, 'EntityDescriptor') ??
-    firstElement(firstElement(doc, 'EntitiesDescriptor'), 'EntityDescriptor');
+  const entity = firstElement(doc, 'EntityDescriptor');
   if (entity) {
     const metadata = parseEntityDescriptor(entity);
     if (!metadata.entityId) return { ok: false, reason: 'EntityDescriptor has no entityID' };
     return { ok: true, metadata };
+  }
+  const aggregate = firstElement(doc, 'EntitiesDescriptor');
+  if (aggregate !== undefined) {
+    // Nested EntitiesDescriptors are flattened one level deep (InCommon, eduGAIN publish them flat).
+    const entities = [
+      ...children(aggregate, 'EntityDescriptor'),
+      ...children(aggregate, 'EntitiesDescriptor').flatMap((g) => children(g, 'EntityDescriptor')),
+    ]
+      .map(parseEntityDescriptor)
+      .filter((e) => e.entityId !== '');
+    const chosen = selectEntity(entities, options.issuerUri);
+    if (!chosen) return { ok: false, reason: 'EntitiesDescriptor holds no EntityDescriptor' };
+    const signature = children(aggregate, 'Signature')[0];
+    return {
+      ok: true,
+      metadata: {
+        ...chosen,
+        aggregate: {
+          entityIds: entities.map((e) => e.entityId),
+          hasSignature: signature !== undefined,
+          signatureCertBase64: signature
+            ? certificateTexts(signature)[0]?.replace(/\s+/g, '')
+            : undefined,
+          rootId: attr(aggregate, 'ID') ?? attr(aggregate, 'Id'),
+        },
+      },
+    };
   }
   const federation = firstElement(doc, 'FederationMetadata');
   if (federation) return { ok: true, metadata: parseFederationMetadata2006(federation) };

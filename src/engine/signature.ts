@@ -1,5 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { createCertificateDecoder } from './certificate';
 import { checkXmlSafety, type ParsedMetadata } from './metadata-parser';
 
 const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -8,7 +9,18 @@ const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export type SignatureCheck =
   | { status: 'absent' }
   | { status: 'valid'; thumbprintSha1: string }
-  | { status: 'invalid'; reason: string };
+  | { status: 'invalid'; reason: string }
+  /**
+   * A federation aggregate signed with a key that is not the entity's own (DESIGN §6): the operator's
+   * signature, verified or not — about the aggregate, not evidence for or against the IdP.
+   */
+  | {
+      status: 'operator';
+      verified: boolean;
+      subject: string;
+      thumbprintSha1: string;
+      reason?: string;
+    };
 
 function toPem(base64: string): string {
   const lines = base64.match(/.{1,64}/g) ?? [];
@@ -36,22 +48,49 @@ function rootSignature(root: DomElementLike): DomElementLike | undefined {
  * Verifies the root's enveloped XML signature (DESIGN §4 "Fixed formats"): with the certificate in
  * its KeyInfo, which must also be one of the document's signing certificates, and with a Reference
  * that covers the whole root element (no signature wrapping). Valid means cryptographically valid,
- * whatever the certificate's dates.
+ * whatever the certificate's dates. For an aggregate, the aggregate's signature: by the entity's own
+ * key it counts as the entity's; by another (the federation operator's) it is reported as the
+ * operator's, verified or not.
  */
 export function verifyMetadataSignature(xml: string, metadata: ParsedMetadata): SignatureCheck {
-  if (!metadata.hasSignature) return { status: 'absent' };
-  const keyCert = metadata.signatureCertBase64;
+  const aggregate = metadata.aggregate;
+  const signed = aggregate
+    ? { has: aggregate.hasSignature, cert: aggregate.signatureCertBase64, rootId: aggregate.rootId }
+    : { has: metadata.hasSignature, cert: metadata.signatureCertBase64, rootId: metadata.rootId };
+  if (!signed.has) return { status: 'absent' };
+  const keyCert = signed.cert;
   if (!keyCert)
     return { status: 'invalid', reason: 'the signature carries no X509Certificate in its KeyInfo' };
   const signer = metadata.signingCerts.find((c) => c.base64 === keyCert);
-  if (!signer) {
+  if (!signer && !aggregate) {
     return {
       status: 'invalid',
       reason: "the signature key is not one of the document's signing certificates",
     };
   }
+  const problem = checkRootSignature(xml, keyCert, signed.rootId);
+  if (signer)
+    return problem
+      ? { status: 'invalid', reason: problem }
+      : { status: 'valid', thumbprintSha1: signer.thumbprintSha1 };
+  const operator = createCertificateDecoder()(keyCert);
+  return {
+    status: 'operator',
+    verified: problem === undefined,
+    subject: operator.ok ? operator.cert.subject : 'an undecodable certificate',
+    thumbprintSha1: operator.ok ? operator.cert.thumbprintSha1 : '',
+    ...(problem ? { reason: problem } : {}),
+  };
+}
+
+/** Why the document root's signature does not verify with `keyCert`, or undefined when it does. */
+function checkRootSignature(
+  xml: string,
+  keyCert: string,
+  rootId: string | undefined,
+): string | undefined {
   const body = xml.replace(/^\uFEFF/, '');
-  if (checkXmlSafety(body)) return { status: 'invalid', reason: 'document refused' };
+  if (checkXmlSafety(body)) return 'document refused';
   const errors: string[] = [];
   const doc = new DOMParser({
     errorHandler: {
@@ -62,28 +101,20 @@ export function verifyMetadataSignature(xml: string, metadata: ParsedMetadata): 
   }).parseFromString(body, 'text/xml');
   const root = doc.documentElement as unknown as DomElementLike | null;
   const signatureNode = root ? rootSignature(root) : undefined;
-  if (!root || !signatureNode || errors.length > 0) {
-    return { status: 'invalid', reason: 'the signature element could not be read' };
-  }
+  if (!root || !signatureNode || errors.length > 0)
+    return 'the signature element could not be read';
   try {
     const sig = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
     sig.loadSignature(signatureNode as unknown as Node);
     const uris = sig.getReferences().map((r) => r.uri ?? '');
-    const covers = uris.some(
-      (u) => u === '' || (metadata.rootId !== undefined && u === `#${metadata.rootId}`),
-    );
-    if (!covers)
-      return { status: 'invalid', reason: 'the signature does not cover the document root' };
-    if (!sig.checkSignature(body))
-      return { status: 'invalid', reason: 'the signature does not verify' };
+    const covers = uris.some((u) => u === '' || (rootId !== undefined && u === `#${rootId}`));
+    if (!covers) return 'the signature does not cover the document root';
+    if (!sig.checkSignature(body)) return 'the signature does not verify';
   } catch (error) {
     const message = (error as Error).message;
-    return {
-      status: 'invalid',
-      reason: /digest/i.test(message)
-        ? 'the document was changed after it was signed (digest mismatch)'
-        : 'the signature value does not verify with its certificate',
-    };
+    return /digest/i.test(message)
+      ? 'the document was changed after it was signed (digest mismatch)'
+      : 'the signature value does not verify with its certificate';
   }
-  return { status: 'valid', thumbprintSha1: signer.thumbprintSha1 };
+  return undefined;
 }

@@ -29,12 +29,18 @@ export class MetadataSource {
 
   constructor(private readonly fetcher: SafeFetcher) {}
 
-  /** Parses a document already in hand (a file, a collector upload). */
-  read(xml: string, url?: string): MetadataLoad {
-    const hash = createHash('sha256').update(xml).digest('hex');
+  /**
+   * Parses a document already in hand (a file, a collector upload). `issuerUri`: Entra's, which picks
+   * the entity of a federation aggregate (the same bytes can then read as different entities).
+   */
+  read(xml: string, url?: string, options: { issuerUri?: string } = {}): MetadataLoad {
+    const hash = createHash('sha256')
+      .update(xml)
+      .update(`\u0000${options.issuerUri ?? ''}`)
+      .digest('hex');
     let entry = this.parsedByHash.get(hash);
     if (!entry) {
-      const result = parseMetadata(xml);
+      const result = parseMetadata(xml, options);
       entry = result.ok
         ? {
             ok: true,
@@ -67,11 +73,11 @@ export class MetadataSource {
    */
   async load(
     url: string,
-    options: { trusted?: boolean; given?: boolean } = {},
+    options: { trusted?: boolean; given?: boolean; issuerUri?: string } = {},
   ): Promise<MetadataLoad> {
     try {
       const fetched = await this.fetcher.fetchText(url, { trusted: options.trusted });
-      const read = this.read(fetched.body, url);
+      const read = this.read(fetched.body, url, { issuerUri: options.issuerUri });
       return read.ok ? { ok: true, metadata: { ...read.metadata, tls: fetched.tls } } : read;
     } catch (error) {
       if (!isAppError(error)) throw error;

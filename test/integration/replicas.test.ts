@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import PgBoss from 'pg-boss';
 import { Client } from 'pg';
@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/store';
 import { at, makeCert } from '../support/certs';
 import { FakeConnector, personalChat } from '../support/fake-connector';
 import { adfsMetadata } from '../support/metadata-xml';
+import { Processes } from '../support/processes';
 import { dropSchemas, TEST_DATABASE_URL, testSchema, withPostgres } from '../support/postgres';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
@@ -30,8 +31,11 @@ interface Replica {
   output: string[];
 }
 
+/** Every replica started, killed in afterAll by process group — also one whose sibling failed to start. */
+const processes = new Processes();
+
 function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', replicaScript], {
+  const child = processes.spawn(process.execPath, ['--import', 'tsx', replicaScript], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,12 +123,12 @@ withPostgres('the two-replica test', () => {
       startReplica({
         ...env,
         REPLICA_NAME: 'a',
-        PORT: String(39_000 + Math.floor(Math.random() * 500)),
+        PORT: '0', // any free port: a port picked here could be taken by another test meanwhile
       }),
       startReplica({
         ...env,
         REPLICA_NAME: 'b',
-        PORT: String(39_500 + Math.floor(Math.random() * 500)),
+        PORT: '0',
       }),
     ]);
     boss = new PgBoss({
@@ -138,7 +142,7 @@ withPostgres('the two-replica test', () => {
 
   afterAll(async () => {
     await boss?.stop({ graceful: false, wait: true });
-    for (const r of replicas) r.child.kill('SIGKILL');
+    processes.killAll();
     await Promise.all(replicas.map((r) => r.exited));
     await store?.close();
     await connector?.close();

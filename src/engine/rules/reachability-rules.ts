@@ -52,6 +52,20 @@ export function reachability(ctx: RuleContext): Finding[] {
       runbook: RUNBOOKS.renew,
     });
   }
+  const aggregate = parsed?.aggregate;
+  if (parsed && aggregate) {
+    const operator = ctx.input.metadata?.signature;
+    const signedBy =
+      operator?.status === 'operator'
+        ? ` It is signed by its operator, ${operator.subject} (${operator.thumbprintSha1}): ${operator.verified ? 'the signature verifies' : `the signature does not verify${operator.reason && operator.reason !== 'the signature does not verify' ? ` (${operator.reason})` : ''}`}; that says nothing about the IdP's own keys.`
+        : '';
+    findings.push({
+      code: 'METADATA_AGGREGATE',
+      severity: 'info',
+      message: `The metadata is a federation aggregate of ${aggregate.entityIds.length} entities; the one checked is ${parsed.entityId}.${signedBy}`,
+      remedy: '',
+    });
+  }
   const signature = ctx.input.metadata?.signature;
   if (signature?.status === 'invalid') {
     findings.push({
