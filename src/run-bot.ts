@@ -23,7 +23,10 @@ export async function runBot(
   logger: Logger,
   options: { version: string; jobTiming?: Partial<JobTiming> },
 ): Promise<RunningBot> {
-  const store = await openStore(settings.DATABASE_URL);
+  const store = await openStore(settings.DATABASE_URL, {
+    onConnectionError: (error) =>
+      logger.warn({ err: error.message }, 'database connection lost; the next query reconnects'),
+  });
   const app = createBotApp({ settings, logger, store, version: options.version });
   const { sweep } = app.services;
   const location = parseDatabaseUrl(settings.DATABASE_URL);

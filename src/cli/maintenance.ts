@@ -15,7 +15,9 @@ export async function runMaintenance(
   const { out, err } = io;
   let store: Store | undefined;
   try {
-    store = await openStore(settings.DATABASE_URL);
+    store = await openStore(settings.DATABASE_URL, {
+      onConnectionError: (error) => err(`fedtrust: database connection lost (${error.message})`),
+    });
     if (command === 'migrate') {
       out(`fedtrust: the store at ${describeDatabaseUrl(settings.DATABASE_URL)} is up to date`);
       return 0;

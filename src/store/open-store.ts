@@ -39,9 +39,12 @@ export function jobsSchemaFor(location: { schema?: string }): string {
 }
 
 /** Opens the store DATABASE_URL names, migrated to the latest schema. */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(
+  databaseUrl: string,
+  options: { onConnectionError?: (error: Error) => void } = {},
+): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);
   if (location.kind === 'sqlite')
     return openSqliteStore(location.path, { journal: location.journal });
-  return openPostgresStore(location.url, { schema: location.schema });
+  return openPostgresStore(location.url, { schema: location.schema, ...options });
 }

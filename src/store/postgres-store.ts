@@ -10,7 +10,13 @@ import type { Database } from './schema';
  */
 export async function openPostgresStore(
   url: string,
-  options: { schema?: string; maxConnections?: number } = {},
+  options: {
+    schema?: string;
+    maxConnections?: number;
+    applicationName?: string;
+    /** An idle connection lost (failover, restart, a terminated backend); the pool replaces it. */
+    onConnectionError?: (error: Error) => void;
+  } = {},
 ): Promise<KyselyStore> {
   const schema = options.schema?.replace(/[^a-z0-9_]/gi, '');
   if (schema) {
@@ -29,8 +35,13 @@ export async function openPostgresStore(
   const pool = new Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
+    // What a DBA sees in pg_stat_activity (and what a test can single out).
+    application_name: options.applicationName ?? 'fedtrust-bot',
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // Without a listener, pg's pool turns a lost idle connection into an uncaught error that ends the
+  // process (Azure's maintenance fails the server over): it is reported, and the next query reconnects.
+  pool.on('error', (error) => options.onConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db, schema);
   return new KyselyStore(db, schema);
