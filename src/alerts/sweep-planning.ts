@@ -62,9 +62,11 @@ export async function planSweep(
   const findings: SweptFinding[] = [];
   const swept = new Set<string>();
   const unreadable = new Set<string>();
+  const entraBlind = new Set<string>();
   for (const { assessment: a, idpKey, watch, unreadable: unread } of results) {
     swept.add(idpKey);
     if (unread) unreadable.add(idpKey);
+    if (a.findings.some((f) => f.code === 'GRAPH_NOT_CONFIGURED')) entraBlind.add(idpKey);
     for (const finding of a.findings) {
       const expiresAt = a.certificates.find(
         (c) => c.thumbprintSha1 === finding.thumbprint,
@@ -101,6 +103,7 @@ export async function planSweep(
     findings,
     sweptIdpKeys: [...swept],
     unreadableIdpKeys: [...unreadable],
+    entraBlindIdpKeys: [...entraBlind],
     alerts,
     escalateAfterHours: deps.escalateAfterHours,
   });

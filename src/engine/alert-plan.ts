@@ -73,6 +73,11 @@ export interface AlertPlanInput {
    * stay as they are (an outage says nothing about the certificates, and resolving would re-page later).
    */
   unreadableIdpKeys?: string[];
+  /**
+   * IdPs whose sweep could not read Entra's side (Graph failed or is not configured): their alerts about
+   * Entra's side stay as they are — an outage of Graph resolves nothing it cannot see.
+   */
+  entraBlindIdpKeys?: string[];
   /** Alerts not resolved yet. */
   alerts: AlertRecord[];
   escalateAfterHours: number;
@@ -131,11 +136,24 @@ function sameList(a: string[], b: string[]): boolean {
  * `snoozedUntil` or until the severity rises; an alert resolves at the first sweep where its rule no
  * longer fires.
  */
+/** Rules that fire only from what Entra holds (DESIGN §4 rules 1, 3, 7, 8, 11, 13). */
+const ENTRA_SIDE_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'SIGNER_NOT_IN_ENTRA',
+  'NEXT_CERT_NOT_IN_ENTRA',
+  'STALE_ENTRA_CERT',
+  'ENTRA_UNKNOWN_CERT',
+  'ENTRA_CERT_UNREADABLE',
+  'ISSUER_MISMATCH',
+  'ENTRA_UPDATE_FAILED',
+  'FEDERATION_SETTINGS_CHANGED',
+]);
+
 export function planAlertTransitions(input: AlertPlanInput): AlertTransition[] {
   const { now } = input;
   const firing = firingByKey(input.findings);
   const swept = new Set(input.sweptIdpKeys);
   const unreadable = new Set(input.unreadableIdpKeys ?? []);
+  const entraBlind = new Set(input.entraBlindIdpKeys ?? []);
   const transitions: AlertTransition[] = [];
   const known = new Set<string>();
   for (const alert of input.alerts) {
@@ -143,6 +161,7 @@ export function planAlertTransitions(input: AlertPlanInput): AlertTransition[] {
     known.add(alert.key);
     const now_ = firing.get(alert.key);
     if (unreadable.has(alert.idpKey) && !alert.code.startsWith('METADATA_')) continue;
+    if (!now_ && entraBlind.has(alert.idpKey) && ENTRA_SIDE_CODES.has(alert.code)) continue;
     if (!now_) {
       transitions.push({ kind: 'resolve', alertId: alert.id });
       continue;

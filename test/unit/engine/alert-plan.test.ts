@@ -352,6 +352,15 @@ describe('planAlertTransitions, rule by rule', () => {
     ).toEqual([{ kind: 'resolve', alertId: 'x' }]);
   });
 
+  it("keeps alerts about Entra's side while Entra could not be read, and resolves the others", () => {
+    const entraSide = alert({ code: 'SIGNER_NOT_IN_ENTRA' });
+    expect(plan([], [entraSide], { entraBlindIdpKeys: [IDP] })).toEqual([]);
+    expect(plan([], [alert({ code: 'CERT_EXPIRED' })], { entraBlindIdpKeys: [IDP] })).toEqual([
+      { kind: 'resolve', alertId: 'x' },
+    ]);
+    expect(plan([], [entraSide])).toEqual([{ kind: 'resolve', alertId: 'x' }]); // Entra seen: resolves
+  });
+
   it('resolves at the first sweep where the rule no longer fires, and leaves other IdPs alone', () => {
     expect(plan([], [alert()])).toEqual([{ kind: 'resolve', alertId: 'x' }]);
     expect(plan([], [alert()], { sweptIdpKeys: ['another-idp'] })).toEqual([]);
