@@ -12,6 +12,7 @@ import { verifyMetadataSignature } from '../src/engine/signature';
 import { MetadataSource } from '../src/sources/metadata-source';
 import { SafeFetcher } from '../src/sources/safe-fetcher';
 import { benchFanOut } from './fan-out';
+import { printLoad } from './load';
 
 const FILE = 'adfs/dtuait__automatic-waffle__sts.ait.dtu.dk.xml';
 const xml = readFileSync(join(__dirname, '..', 'test', 'fixtures', FILE), 'utf8');
@@ -87,4 +88,7 @@ for (const r of rows) {
   );
 }
 
-void benchFanOut();
+void (async () => {
+  await benchFanOut();
+  await printLoad();
+})();

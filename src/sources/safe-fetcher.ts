@@ -48,12 +48,21 @@ interface CacheEntry {
 
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 const CACHE_ENTRIES = 500;
+/** Connection pools kept at once, one per (host, port, pinned address); the least recent closes. */
+const POOLED_AGENTS = 256;
+
+/** Keep-alive connections to one host at one pinned address, and the TLS peer they met. */
+interface PooledAgent {
+  agent: Agent;
+  peer?: TlsPeer;
+}
 
 const defaultResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
 
 /** Fetches over HTTPS under the outbound rules of DESIGN §6. One per process; it holds the ETag cache. */
 export class SafeFetcher {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly agents = new Map<string, PooledAgent>();
   private readonly allowPrivate: Set<string>;
   private readonly resolve: Resolver;
   private readonly connectTimeoutMs: number;
@@ -123,36 +132,59 @@ export class SafeFetcher {
     return first;
   }
 
-  private agentFor(
-    pinned: { address: string; family: number },
-    onTls: (peer: TlsPeer) => void,
-  ): Agent {
+  /**
+   * The pool for a (host, port, pinned address): connections are kept alive and reused — one TLS
+   * handshake per connection, not per request (DESIGN §7) — and a new DNS answer gets a pool of its own,
+   * so the pin and the address policy hold for every connection.
+   */
+  private agentFor(url: URL, pinned: { address: string; family: number }): PooledAgent {
+    const key = `${url.hostname}|${url.port}|${pinned.address}`;
+    const found = this.agents.get(key);
+    if (found) {
+      this.agents.delete(key); // most recent last: the least recent is closed first
+      this.agents.set(key, found);
+      return found;
+    }
     const lookup: LookupFunction = (_hostname, options, callback) => {
       if ((options as { all?: boolean }).all)
         callback(null, [{ address: pinned.address, family: pinned.family }]);
       else callback(null, pinned.address, pinned.family);
     };
-    const connector = buildConnector({
-      timeout: this.connectTimeoutMs,
-      lookup,
-    });
-    return new Agent({
-      connect: (opts, callback) =>
-        connector(opts, (error, socket) => {
-          if (!error && socket && 'getPeerCertificate' in socket) {
-            const peer = socket.getPeerCertificate();
-            if (peer?.valid_to) {
-              onTls({
-                host: opts.hostname,
-                subject: String(peer.subject?.CN ?? ''),
-                notAfter: new Date(peer.valid_to),
-              });
+    const connector = buildConnector({ timeout: this.connectTimeoutMs, lookup });
+    const pooled: PooledAgent = {
+      agent: new Agent({
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        connect: (opts, callback) =>
+          connector(opts, (error, socket) => {
+            if (!error && socket && 'getPeerCertificate' in socket) {
+              const peer = socket.getPeerCertificate();
+              if (peer?.valid_to)
+                pooled.peer = {
+                  host: opts.hostname,
+                  subject: String(peer.subject?.CN ?? ''),
+                  notAfter: new Date(peer.valid_to),
+                };
             }
-          }
-          if (error) callback(error, null);
-          else callback(null, socket);
-        }),
-    });
+            if (error) callback(error, null);
+            else callback(null, socket);
+          }),
+      }),
+    };
+    this.agents.set(key, pooled);
+    if (this.agents.size > POOLED_AGENTS) {
+      const [oldest, entry] = this.agents.entries().next().value as [string, PooledAgent];
+      this.agents.delete(oldest);
+      void entry.agent.close().catch(() => undefined);
+    }
+    return pooled;
+  }
+
+  /** Closes every kept-alive connection (shutdown, and tests that must leave nothing open). */
+  async close(): Promise<void> {
+    const pools = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(pools.map((p) => p.agent.close().catch(() => undefined)));
   }
 
   /** GET a text document: at most `maxRedirects` redirects, each re-checked; the body capped. */
@@ -209,8 +241,8 @@ export class SafeFetcher {
     signal: AbortSignal,
   ): Promise<FetchResult | { location: string }> {
     const pinned = await this.pinAddress(url, options.trusted === true);
-    let tls: TlsPeer | undefined;
-    const agent = this.agentFor(pinned, (peer) => (tls = peer));
+    const pooled = this.agentFor(url, pinned);
+    const agent = pooled.agent;
     const key = url.toString();
     const cached = this.cache.get(key);
     const headers: Record<string, string> = {
@@ -233,6 +265,7 @@ export class SafeFetcher {
         throw new AppError('FETCH_FAILED', describeNetworkError(error, url), { cause: error });
       });
       const { statusCode } = response;
+      const tls = pooled.peer;
       if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
         await response.body.dump();
         const location = response.headers.location;
@@ -258,9 +291,19 @@ export class SafeFetcher {
       };
       this.remember(key, response.headers, result);
       return result;
-    } finally {
-      void agent.destroy().catch(() => undefined);
+    } catch (error) {
+      // A failed connection may have left the pool unusable (a reset, a timeout): start afresh next time.
+      if (isAppError(error) && error.code === 'FETCH_FAILED') this.forget(pooled);
+      throw error;
     }
+  }
+
+  private forget(pooled: PooledAgent): void {
+    for (const [key, entry] of this.agents)
+      if (entry === pooled) {
+        this.agents.delete(key);
+        void entry.agent.destroy().catch(() => undefined);
+      }
   }
 
   private remember(

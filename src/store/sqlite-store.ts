@@ -19,7 +19,30 @@ export async function openSqliteStore(
   database.pragma(`journal_mode = ${options.journal === 'delete' ? 'DELETE' : 'WAL'}`);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cacheStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db);
   return new KyselyStore(db);
+}
+
+const CACHED_STATEMENTS = 500;
+
+/**
+ * Kysely prepares every query anew; a turn or a sweep runs the same few dozen statements over and
+ * over, so each SQL text is prepared once and reused (better-sqlite3 statements are reusable, and
+ * SQLite re-prepares one itself if the schema changed).
+ */
+function cacheStatements(database: BetterSqlite3.Database): void {
+  const prepare = database.prepare.bind(database);
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      statements.set(source, statement);
+      if (statements.size > CACHED_STATEMENTS)
+        statements.delete(statements.keys().next().value as string);
+    }
+    return statement;
+  }) as typeof database.prepare;
 }
