@@ -38,7 +38,7 @@ async function startBot(env: Record<string, string>): Promise<{ url: string; sto
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the bot did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
       if (port) {
