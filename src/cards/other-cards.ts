@@ -46,6 +46,23 @@ export function renderSummaryCard(
 
 export type MessageStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
+/** A command that lists the tenant's domains, asked for while Graph is not configured. */
+export function renderNeedsGraphCard(
+  templates: CardTemplates,
+  command: string,
+  meanwhile: string,
+): AdaptiveCard {
+  return renderMessageCard(
+    templates,
+    `${command} needs Microsoft Graph`,
+    [
+      'It lists the federated domains of the tenant: give the bot the application permission Domain.Read.All with admin consent (GRAPH_TENANT_ID, GRAPH_CLIENT_ID and a secret or certificate, or GRAPH_MANAGED_IDENTITY=true), then try again.',
+      `Meanwhile: ${meanwhile}`,
+    ],
+    'warning',
+  );
+}
+
 /** A line already written as card markdown (a checked URL as a link, see cardLink): not escaped. */
 export interface MarkdownLine {
   markdown: string;

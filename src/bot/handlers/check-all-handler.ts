@@ -1,5 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { renderMessageCard, renderSummaryCard } from '../../cards/other-cards';
+import {
+  renderMessageCard,
+  renderNeedsGraphCard,
+  renderSummaryCard,
+} from '../../cards/other-cards';
 import { checkDomain } from '../../checks/check-domain';
 import { isAppError } from '../../errors';
 import { runPool } from '../../pool';
@@ -18,14 +22,10 @@ export async function handleCheckAll(ctx: BotContext, turn: TurnContext): Promis
   if (!graph) {
     await sendCard(
       turn,
-      renderMessageCard(
+      renderNeedsGraphCard(
         ctx.templates,
-        'check fedtrust all needs Microsoft Graph',
-        [
-          'Set GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (application permission Domain.Read.All with admin consent), then try again.',
-          'Meanwhile, check domains by name: check fedtrust contoso.com',
-        ],
-        'warning',
+        'check fedtrust all',
+        'check domains by name: check fedtrust contoso.com',
       ),
     );
     return;

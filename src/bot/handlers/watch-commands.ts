@@ -1,6 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { renderUnwatchCard, renderWatchCard } from '../../cards/confirmation-cards';
-import { renderMessageCard, renderSummaryCard } from '../../cards/other-cards';
+import {
+  renderMessageCard,
+  renderNeedsGraphCard,
+  renderSummaryCard,
+} from '../../cards/other-cards';
 import {
   assessmentKey,
   parseWatchKey,
@@ -50,15 +54,7 @@ export async function handleWatchAll(ctx: BotContext, turn: TurnContext): Promis
   if (!graph) {
     await sendCard(
       turn,
-      renderMessageCard(
-        ctx.templates,
-        'watch all needs Microsoft Graph',
-        [
-          'It lists the federated domains of the tenant: configure Graph (Domain.Read.All), then try again.',
-          'Meanwhile, watch domains by name: watch contoso.com',
-        ],
-        'warning',
-      ),
+      renderNeedsGraphCard(ctx.templates, 'watch all', 'watch domains by name: watch contoso.com'),
     );
     return;
   }
