@@ -64,6 +64,14 @@ function compactRemedy(remedy: string, thumbprint: string | undefined, adfs: boo
   );
 }
 
+/**
+ * The IdP's entityID, which admins compare with Entra's issuerUri and paste into commands: shown
+ * exactly when it is an http(s) URI (the IdP's own identifier, like the metadata URL), else escaped.
+ */
+function identifier(entityId: string): string {
+  return /^https?:\/\/[^\s]+$/i.test(entityId) ? cardUrl(entityId) : cardText(entityId);
+}
+
 function findingModel(f: Finding, adfs: boolean, budget: Budget) {
   const [label, labelStyle] = SEVERITY[f.severity];
   const remedy = budget.inlineBase64 ? f.remedy : compactRemedy(f.remedy, f.thumbprint, adfs);
@@ -109,7 +117,7 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
           value: cardText(`${a.signer.thumbprintSha1}: ${SIGNER_METHOD_TEXT[a.signer.method]}`),
         }
       : undefined,
-    idp?.entityId ? { title: 'entityID', value: cardText(idp.entityId) } : undefined,
+    idp?.entityId ? { title: 'entityID', value: identifier(idp.entityId) } : undefined,
     idp?.metadataUrl ? { title: 'Metadata', value: cardUrl(idp.metadataUrl) } : undefined,
     a.adfs
       ? {
@@ -152,9 +160,7 @@ function checkCardModel(a: Assessment, options: CheckCardOptions, budget: Budget
     headline: headline(a, findings),
     bannerStyle: BANNER_STYLE[a.status],
     idpLine: idp?.entityId
-      ? cardText(
-          `IdP ${idp.entityId}${a.subject.kind === 'mfg' ? '' : idp.adfsShaped ? ' (AD FS)' : ' (third-party)'}`,
-        )
+      ? `IdP ${identifier(idp.entityId)}${a.subject.kind === 'mfg' ? '' : idp.adfsShaped ? ' (AD FS)' : ' (third-party)'}`
       : '',
     findings: shown.map((f) => findingModel(f, idp?.adfsShaped ?? false, budget)),
     omitted:
