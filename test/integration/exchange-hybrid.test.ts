@@ -1,9 +1,8 @@
 import { runSweep } from '../../src/alerts/sweep';
-import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
+import type { BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
 import { loadSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { start } from '../../src/server';
 import { GraphDirectory } from '../../src/sources/graph-directory';
 import { HybridAppReader } from '../../src/sources/hybrid-app-reader';
 import { MetadataSource } from '../../src/sources/metadata-source';
@@ -11,7 +10,7 @@ import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
 import { SnapshotSource } from '../../src/sources/snapshot-source';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
-import { closeServer, sayTo } from '../support/bot-server';
+import { sayTo, startTestBot } from '../support/bot-server';
 import {
   startEntraStandIn,
   TENANT as ENTRA_TENANT,
@@ -50,6 +49,7 @@ let connector: FakeConnector;
 let store: Store;
 let app: BotApp;
 let base: string;
+let stopBot: () => Promise<void>;
 let checks: CheckDependencies;
 
 beforeAll(async () => {
@@ -73,7 +73,11 @@ beforeAll(async () => {
     graphBaseUrl: 'https://graph.microsoft.com',
     leadDays: 7,
   };
-  app = createBotApp({
+  ({
+    app,
+    base,
+    stop: stopBot,
+  } = await startTestBot({
     settings: loadSettings({ ALLOWED_TENANT_IDS: TENANT, COLLECTOR_TOKEN: TOKEN }),
     logger,
     checks,
@@ -81,13 +85,11 @@ beforeAll(async () => {
     version: 'test',
     clock: () => now,
     fastReplyMs: 5000,
-  });
-  base = `http://127.0.0.1:${await start(app.server, 0, '127.0.0.1')}`;
+  }));
 });
 
 afterAll(async () => {
-  await app.background.drain();
-  await closeServer(app.server);
+  await stopBot();
   await store.close();
   await connector.close();
   await entra.close();

@@ -1,19 +1,18 @@
 import { runSweep } from '../../src/alerts/sweep';
 import { planSweep } from '../../src/alerts/sweep-planning';
 import { storedResults, sweepTarget } from '../../src/alerts/sweep-targets';
-import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
+import type { BotApp } from '../../src/bot/create-bot-app';
 import type { CheckDependencies } from '../../src/checks/check-domain';
 import { loadSettings } from '../../src/config';
 import { parseMetadata } from '../../src/engine/metadata-parser';
 import type { CertInfo } from '../../src/engine/types';
 import { createLogger } from '../../src/logger';
-import { start } from '../../src/server';
 import { MetadataSource } from '../../src/sources/metadata-source';
 import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
 import { SnapshotSource } from '../../src/sources/snapshot-source';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
-import { closeServer, sayTo } from '../support/bot-server';
+import { sayTo, startTestBot } from '../support/bot-server';
 import { at, makeCert } from '../support/certs';
 import { scriptBody } from '../support/collector-payloads';
 import { cardOf, cardTitle, FakeConnector } from '../support/fake-connector';
@@ -47,6 +46,7 @@ let connector: FakeConnector;
 let store: Store;
 let app: BotApp;
 let base: string;
+let stopBot: () => Promise<void>;
 let retired: { info: CertInfo };
 
 function checks(): CheckDependencies {
@@ -63,7 +63,11 @@ beforeAll(async () => {
   nexus = await startHttpsServer((_req, res) => void res.end(MFG_XML), { hosts: ['nexus.test'] });
   connector = await new FakeConnector().start();
   store = await openSqliteStore(':memory:');
-  app = createBotApp({
+  ({
+    app,
+    base,
+    stop: stopBot,
+  } = await startTestBot({
     settings: loadSettings({ ALLOWED_TENANT_IDS: TENANT, COLLECTOR_TOKEN: TOKEN }),
     logger,
     checks: checks(),
@@ -71,13 +75,11 @@ beforeAll(async () => {
     version: 'test',
     clock: () => NOW,
     fastReplyMs: 3000,
-  });
-  base = `http://127.0.0.1:${await start(app.server, 0, '127.0.0.1')}`;
+  }));
 });
 
 afterAll(async () => {
-  await app.background.drain();
-  await closeServer(app.server);
+  await stopBot();
   await store.close();
   await connector.close();
   await nexus.close();

@@ -1,16 +1,16 @@
 import { runSweep } from '../../src/alerts/sweep';
-import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
+import type { createBotApp } from '../../src/bot/create-bot-app';
+import { type BotApp } from '../../src/bot/create-bot-app';
 import { loadSettings } from '../../src/config';
 import { WATCH_ALL_KEY } from '../../src/engine/subject';
 import { createLogger } from '../../src/logger';
-import { start } from '../../src/server';
 import { GraphDirectory } from '../../src/sources/graph-directory';
 import { MetadataSource } from '../../src/sources/metadata-source';
 import { SafeFetcher } from '../../src/sources/safe-fetcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
 import { ADDED_BY_WATCH_ALL } from '../../src/use-cases/watch-all';
-import { closeServer, sayTo } from '../support/bot-server';
+import { sayTo, startTestBot } from '../support/bot-server';
 import {
   CLIENT,
   startEntraStandIn,
@@ -34,6 +34,7 @@ let connector: FakeConnector;
 let store: Store;
 let app: BotApp;
 let base: string;
+let stopBot: () => Promise<void>;
 let now = new Date('2026-12-07T10:00:00Z');
 let graph: GraphDirectory;
 let checks: Parameters<typeof createBotApp>[0]['checks'] & object;
@@ -66,7 +67,11 @@ beforeAll(async () => {
     mfgMetadataUrl: 'https://nexus.invalid/FederationMetadata.xml',
     leadDays: 7,
   };
-  app = createBotApp({
+  ({
+    app,
+    base,
+    stop: stopBot,
+  } = await startTestBot({
     settings: loadSettings({ ALLOWED_TENANT_IDS: TENANT }),
     logger,
     checks,
@@ -74,13 +79,11 @@ beforeAll(async () => {
     version: 'test',
     clock: () => now,
     fastReplyMs: 5000,
-  });
-  base = `http://127.0.0.1:${await start(app.server, 0, '127.0.0.1')}`;
+  }));
 });
 
 afterAll(async () => {
-  await app.background.drain();
-  await closeServer(app.server);
+  await stopBot();
   await store.close();
   await connector.close();
   await entra.close();

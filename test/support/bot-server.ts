@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type * as restify from 'restify';
+import { createBotApp, type BotApp } from '../../src/bot/create-bot-app';
+import { start } from '../../src/server';
 import type { ConnectorCall } from './fake-connector';
 import { teamsMessage } from './teams-activities';
 
@@ -29,4 +31,23 @@ export async function sayTo(
   });
   await bot.app.background.drain();
   return connector.messages();
+}
+
+/**
+ * The bot over HTTP on 127.0.0.1 (a free port), as the integration tests drive it; `stop` waits for its
+ * background work and closes the server and its connections.
+ */
+export async function startTestBot(
+  options: Parameters<typeof createBotApp>[0],
+): Promise<{ app: BotApp; base: string; stop(): Promise<void> }> {
+  const app = createBotApp(options);
+  const base = `http://127.0.0.1:${await start(app.server, 0, '127.0.0.1')}`;
+  return {
+    app,
+    base,
+    stop: async () => {
+      await app.background.drain();
+      await closeServer(app.server);
+    },
+  };
 }
