@@ -49,7 +49,8 @@ export function composeServices(options: ServiceOptions): Services {
   const templates = options.templates ?? new CardTemplates();
   const metrics = new Metrics(store, clock);
   const checks: CheckDependencies = {
-    ...(options.checks ?? createCheckDependencies(settings, `fedtrust-bot/${version}`, store)),
+    ...(options.checks ??
+      createCheckDependencies(settings, `fedtrust-bot/${version}`, store, clock)),
     metrics,
   };
   const adapter = createAdapter(settings);

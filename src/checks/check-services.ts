@@ -3,20 +3,31 @@ import { GraphDirectory } from '../sources/graph-directory';
 import { HybridAppReader } from '../sources/hybrid-app-reader';
 import { MetadataSource } from '../sources/metadata-source';
 import { RealmDiscovery } from '../sources/realm-discovery';
-import { SafeFetcher } from '../sources/safe-fetcher';
+import { SafeFetcher, type Validated } from '../sources/safe-fetcher';
 import { SnapshotSource } from '../sources/snapshot-source';
-import type { SnapshotStore } from '../store/store';
+import type { SnapshotStore, ValidatorStore } from '../store/store';
 import type { CheckDependencies } from './check-domain';
 
 /** The sources a check needs, built from settings (shared by the bot and the CLI). */
 export function createCheckDependencies(
   settings: Settings,
   userAgent: string,
-  store?: Pick<SnapshotStore, 'listSnapshots'>,
+  store?: Pick<SnapshotStore, 'listSnapshots'> & ValidatorStore,
+  clock: () => Date = () => new Date(),
 ): CheckDependencies {
   const fetcher = new SafeFetcher({
     allowPrivateHosts: settings.OUTBOUND_ALLOW_PRIVATE,
     userAgent,
+    // In the store, validators serve every process and survive restarts; the CLI keeps them in memory.
+    ...(store
+      ? {
+          validators: {
+            get: (url: string) => store.getValidators(url),
+            set: (url: string, entry: Validated | undefined) =>
+              store.saveValidators(url, entry, clock()),
+          },
+        }
+      : {}),
   });
   const graph = settings.graph
     ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)

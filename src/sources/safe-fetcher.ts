@@ -11,6 +11,8 @@ export interface FetcherOptions {
   /** Host names allowed to resolve to private/loopback addresses (OUTBOUND_ALLOW_PRIVATE). */
   allowPrivateHosts: readonly string[];
   resolve?: Resolver;
+  /** Where ETag / Last-Modified and their documents are kept (default: in memory). */
+  validators?: ValidatorCache;
   connectTimeoutMs?: number;
   totalTimeoutMs?: number;
   maxRedirects?: number;
@@ -40,10 +42,36 @@ export interface FetchResult {
   tls?: TlsPeer;
 }
 
-interface CacheEntry {
+/** What a conditional GET needs of an earlier answer: its validators and the document they validate. */
+export interface Validated {
   etag?: string;
   lastModified?: string;
-  result: FetchResult;
+  status: number;
+  url: string;
+  body: string;
+}
+
+/**
+ * Where validators are kept (DESIGN §7 "Conditional GET"): in the store for the bot and `fedtrust sweep`,
+ * so every process revalidates and no fixed-size cache stops working as watches grow.
+ */
+export interface ValidatorCache {
+  get(url: string): Promise<Validated | undefined>;
+  set(url: string, entry: Validated | undefined): Promise<void>;
+}
+
+/** The default without a store (the CLI's one-off checks): the last CACHE_ENTRIES URLs in memory. */
+export function memoryValidators(entries = CACHE_ENTRIES): ValidatorCache {
+  const cache = new Map<string, Validated>();
+  return {
+    get: (url) => Promise.resolve(cache.get(url)),
+    set: (url, entry) => {
+      cache.delete(url);
+      if (entry) cache.set(url, entry);
+      if (cache.size > entries) cache.delete(cache.keys().next().value as string);
+      return Promise.resolve();
+    },
+  };
 }
 
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
@@ -61,7 +89,7 @@ const defaultResolver: Resolver = (host) => dnsLookup(host, { all: true, verbati
 
 /** Fetches over HTTPS under the outbound rules of DESIGN §6. One per process; it holds the ETag cache. */
 export class SafeFetcher {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly validators: ValidatorCache;
   private readonly agents = new Map<string, PooledAgent>();
   private readonly allowPrivate: Set<string>;
   private readonly resolve: Resolver;
@@ -73,6 +101,7 @@ export class SafeFetcher {
   constructor(options: FetcherOptions) {
     this.allowPrivate = new Set(options.allowPrivateHosts.map((h) => h.toLowerCase()));
     this.resolve = options.resolve ?? defaultResolver;
+    this.validators = options.validators ?? memoryValidators();
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.totalTimeoutMs = options.totalTimeoutMs ?? 10_000;
     this.maxRedirects = options.maxRedirects ?? 3;
@@ -244,7 +273,7 @@ export class SafeFetcher {
     const pooled = this.agentFor(url, pinned);
     const agent = pooled.agent;
     const key = url.toString();
-    const cached = this.cache.get(key);
+    const cached = await this.validators.get(key);
     const headers: Record<string, string> = {
       'user-agent': this.userAgent,
       accept: options.accept ?? 'application/xml, text/xml;q=0.9, */*;q=0.1',
@@ -275,7 +304,7 @@ export class SafeFetcher {
       }
       if (statusCode === 304 && cached) {
         await response.body.dump();
-        return { ...cached.result, fromCache: true, tls: tls ?? cached.result.tls };
+        return { url: cached.url, status: cached.status, body: cached.body, fromCache: true, tls };
       }
       if (statusCode !== 200) {
         await response.body.dump();
@@ -289,7 +318,7 @@ export class SafeFetcher {
         fromCache: false,
         tls,
       };
-      this.remember(key, response.headers, result);
+      await this.remember(key, response.headers, result);
       return result;
     } catch (error) {
       // A failed connection may have left the pool unusable (a reset, a timeout): start afresh next time.
@@ -306,19 +335,20 @@ export class SafeFetcher {
       }
   }
 
-  private remember(
+  private async remember(
     key: string,
     headers: Record<string, string | string[] | undefined>,
     result: FetchResult,
-  ): void {
+  ): Promise<void> {
     const etag = typeof headers.etag === 'string' ? headers.etag : undefined;
     const lastModified =
       typeof headers['last-modified'] === 'string' ? headers['last-modified'] : undefined;
-    this.cache.delete(key);
-    if (!etag && !lastModified) return;
-    this.cache.set(key, { etag, lastModified, result });
-    if (this.cache.size > CACHE_ENTRIES)
-      this.cache.delete(this.cache.keys().next().value as string);
+    await this.validators.set(
+      key,
+      etag || lastModified
+        ? { etag, lastModified, status: result.status, url: result.url, body: result.body }
+        : undefined,
+    );
   }
 }
 

@@ -17,6 +17,7 @@ import { date, iso } from './sql-helpers';
 import { randomUUID } from 'node:crypto';
 import * as outbox from './outbox-queries';
 import { reserveSendSlot } from './send-pace';
+import { getValidators, saveValidators } from './validator-queries';
 import * as snapshots from './snapshot-queries';
 import * as sweepRuns from './sweep-run-queries';
 import { AppError } from '../errors';
@@ -32,6 +33,7 @@ import type {
   SnapshotRecord,
   Store,
   StoredAssessment,
+  StoredValidators,
   WatchRecord,
 } from './store';
 
@@ -256,6 +258,14 @@ export class KyselyStore implements Store {
     const ids = await outbox.claimDue(this.db, 'deliveries', now, limit);
     const rows = await outbox.deliveriesById(this.db, ids);
     return ids.flatMap((id) => rows.filter((r) => r.id === id));
+  }
+
+  getValidators(url: string): Promise<StoredValidators | undefined> {
+    return getValidators(this.db, url);
+  }
+
+  saveValidators(url: string, entry: StoredValidators | undefined, now: Date): Promise<void> {
+    return saveValidators(this.db, url, entry, now);
   }
 
   reserveSendSlot(key: string, spacingMs: number): Promise<number> {

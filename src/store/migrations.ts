@@ -233,6 +233,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-07-008-http-validators': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Conditional GET that survives restarts and growth (DESIGN §7): each URL's validators and the
+      // document they validate, so any process revalidates with If-None-Match / If-Modified-Since.
+      await db.schema
+        .createTable('http_validators')
+        .addColumn('url', 'varchar(2048)', (c) => c.primaryKey())
+        .addColumn('etag', 'varchar(512)')
+        .addColumn('last_modified', 'varchar(128)')
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('final_url', 'varchar(2048)', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('stored_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

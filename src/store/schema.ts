@@ -58,6 +58,15 @@ export interface Database {
     resolved_at: string | null;
     expires_at: string | null;
   };
+  http_validators: {
+    url: string;
+    etag: string | null;
+    last_modified: string | null;
+    status: number;
+    final_url: string;
+    body: string;
+    stored_at: string;
+  };
   send_pace: {
     key: string;
     /** Milliseconds since the epoch in the store's clock (bigint: PostgreSQL returns it as a string). */

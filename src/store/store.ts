@@ -212,6 +212,22 @@ export interface DeliveryOutbox {
   countPendingDeliveries(): Promise<number>;
 }
 
+/** An HTTP answer's validators (ETag, Last-Modified) and the document they validate. */
+export interface StoredValidators {
+  etag?: string;
+  lastModified?: string;
+  status: number;
+  /** The URL the document finally came from (after redirects). */
+  url: string;
+  body: string;
+}
+
+/** Conditional GET across processes and restarts (DESIGN §7): validators per URL, in the store. */
+export interface ValidatorStore {
+  getValidators(url: string): Promise<StoredValidators | undefined>;
+  saveValidators(url: string, entry: StoredValidators | undefined, now: Date): Promise<void>;
+}
+
 /**
  * Pacing shared by every notifier that uses the store (on PostgreSQL: every replica): each send books
  * the next slot of its key and waits for it.
@@ -277,6 +293,7 @@ export interface Store
     DeliveryOutbox,
     NoticeOutbox,
     SendPace,
+    ValidatorStore,
     SnapshotStore,
     SweepRunStore,
     AuditLog,

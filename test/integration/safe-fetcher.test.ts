@@ -1,7 +1,8 @@
 import { parseMetadata } from '../../src/engine/metadata-parser';
 import { isAppError } from '../../src/errors';
 import { readFixture } from '../support/fixtures';
-import { SafeFetcher, type Resolver } from '../../src/sources/safe-fetcher';
+import { SafeFetcher, type Resolver, type Validated } from '../../src/sources/safe-fetcher';
+import { openSqliteStore } from '../../src/store/sqlite-store';
 import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 requireTestCa();
@@ -132,6 +133,34 @@ describe('SafeFetcher', () => {
     }
   });
 
+  it('revalidates from another process: the validators live in the store, as many URLs as are watched', async () => {
+    const store = await openSqliteStore(':memory:');
+    try {
+      const validators = {
+        get: (url: string) => store.getValidators(url),
+        set: (url: string, entry: Validated | undefined) =>
+          store.saveValidators(url, entry, new Date()),
+      };
+      // 600 other URLs first: more than the old in-memory cache held, none of them evicts this one.
+      for (let i = 0; i < 600; i++)
+        await store.saveValidators(
+          `https://other.test/${i}`,
+          { etag: `"${i}"`, status: 200, url: `https://other.test/${i}`, body: 'x' },
+          new Date(),
+        );
+      const url = `${server.originFor('adfs.test')}/etag`;
+      const first = await fetcher({ validators }).fetchText(url);
+      expect(first).toMatchObject({ body: '<v1/>', fromCache: false });
+      const hits = etagHits;
+      // A new fetcher is a new process (the bot restarted, or fedtrust sweep): it asks conditionally.
+      const second = await fetcher({ validators }).fetchText(url);
+      expect(second).toMatchObject({ body: '<v1/>', fromCache: true });
+      expect(etagHits).toBe(hits + 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a literal loopback address without connecting', async () => {
     const r = await refusal(fetcher().fetchText(`${server.origin}/metadata`));
     expect(r).toMatchObject({ code: 'URL_REFUSED', message: expect.stringContaining('127.0.0.1') });
@@ -208,11 +237,12 @@ describe('SafeFetcher', () => {
 
   it('revalidates with If-None-Match and serves the cached body on 304', async () => {
     const f = fetcher();
+    const hits = etagHits;
     const first = await f.fetchText(`${server.originFor('adfs.test')}/etag`);
     const second = await f.fetchText(`${server.originFor('adfs.test')}/etag`);
     expect(first).toMatchObject({ body: '<v1/>', fromCache: false });
     expect(second).toMatchObject({ body: '<v1/>', fromCache: true });
-    expect(etagHits).toBe(1);
+    expect(etagHits).toBe(hits + 1);
   });
 
   it('turns an HTTP error status into FETCH_HTTP_STATUS', async () => {

@@ -499,6 +499,24 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.reserveSendSlot('tenant:t2', 1_000)).toBeLessThan(200);
     });
 
+    it('keeps the validators of each URL with its document, replaces and forgets them', async () => {
+      const url = 'https://fs.contoso.com/FederationMetadata/2007-06/FederationMetadata.xml';
+      expect(await store.getValidators(url)).toBeUndefined();
+      const entry = { etag: '"v1"', status: 200, url, body: '<EntityDescriptor/>' };
+      await store.saveValidators(url, entry, NOW);
+      expect(await store.getValidators(url)).toEqual(entry);
+      const next = {
+        lastModified: 'Mon, 07 Dec 2026 10:00:00 GMT',
+        status: 200,
+        url,
+        body: '<x/>',
+      };
+      await store.saveValidators(url, next, later(1));
+      expect(await store.getValidators(url)).toEqual(next);
+      await store.saveValidators(url, undefined, later(2));
+      expect(await store.getValidators(url)).toBeUndefined();
+    });
+
     it('keeps an audit trail per target', async () => {
       await store.audit({
         at: NOW,
