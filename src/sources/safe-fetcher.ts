@@ -4,6 +4,9 @@ import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { AppError, isAppError } from '../errors';
 import { privateAddressReason } from './address-policy';
+import { memoryValidators, type ValidatorCache } from './validator-cache';
+
+export type { Validated, ValidatorCache } from './validator-cache';
 
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
 
@@ -42,40 +45,7 @@ export interface FetchResult {
   tls?: TlsPeer;
 }
 
-/** What a conditional GET needs of an earlier answer: its validators and the document they validate. */
-export interface Validated {
-  etag?: string;
-  lastModified?: string;
-  status: number;
-  url: string;
-  body: string;
-}
-
-/**
- * Where validators are kept (DESIGN §7 "Conditional GET"): in the store for the bot and `fedtrust sweep`,
- * so every process revalidates and no fixed-size cache stops working as watches grow.
- */
-export interface ValidatorCache {
-  get(url: string): Promise<Validated | undefined>;
-  set(url: string, entry: Validated | undefined): Promise<void>;
-}
-
-/** The default without a store (the CLI's one-off checks): the last CACHE_ENTRIES URLs in memory. */
-export function memoryValidators(entries = CACHE_ENTRIES): ValidatorCache {
-  const cache = new Map<string, Validated>();
-  return {
-    get: (url) => Promise.resolve(cache.get(url)),
-    set: (url, entry) => {
-      cache.delete(url);
-      if (entry) cache.set(url, entry);
-      if (cache.size > entries) cache.delete(cache.keys().next().value as string);
-      return Promise.resolve();
-    },
-  };
-}
-
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
-const CACHE_ENTRIES = 500;
 /** Connection pools kept at once, one per (host, port, pinned address); the least recent closes. */
 const POOLED_AGENTS = 256;
 
