@@ -6,6 +6,7 @@ import { MetadataSource } from '../../src/sources/metadata-source';
 import { SafeFetcher } from '../../src/sources/safe-fetcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
+import type { CertInfo } from '../../src/engine/types';
 import { at, makeCert } from '../support/certs';
 import { CLIENT, startEntraStandIn, TENANT, type EntraStandIn } from '../support/entra-stand-in';
 import { readFixture } from '../support/fixtures';
@@ -25,6 +26,9 @@ let idp: TestServer;
 let store: Store;
 let now = at(E, -40);
 let graphCalls = 0;
+/** The certificate the IdP signs with, and an old one Entra still trusts. */
+let signer: CertInfo;
+let other: CertInfo;
 
 function entraHolds(base64: string) {
   const doc = JSON.parse(
@@ -48,10 +52,10 @@ function storm() {
 }
 
 beforeAll(async () => {
-  const signer = await makeCert('CN=ADFS Signing - fs.contoso.com', at(E, -365), E);
-  const other = await makeCert('CN=ADFS Signing - old', at(E, -700), at(E, 30));
+  signer = (await makeCert('CN=ADFS Signing - fs.contoso.com', at(E, -365), E)).info;
+  other = (await makeCert('CN=ADFS Signing - old', at(E, -700), at(E, 30))).info;
   idp = await startHttpsServer(
-    (_req, res) => void res.end(adfsMetadata('fs.contoso.com', [signer.info])),
+    (_req, res) => void res.end(adfsMetadata('fs.contoso.com', [signer])),
     {
       hosts: ['adfs.test'],
     },
@@ -68,7 +72,6 @@ beforeAll(async () => {
     metadataUrl: `https://adfs.test:${idp.port}/FederationMetadata/2007-06/FederationMetadata.xml`,
     createdAt: now,
   });
-  Object.assign(globalThis, { __certs: { signer, other } });
 });
 
 afterAll(async () => {
@@ -103,11 +106,8 @@ const sweep = () => {
 };
 
 it('finishes the sweep, says Entra could not be read, and resolves nothing it could not see', async () => {
-  const { signer, other } = (
-    globalThis as unknown as { __certs: Record<string, { info: { base64: string } }> }
-  ).__certs;
   // Entra trusts an old certificate, not the one the IdP signs with: sign-in is broken.
-  entraHolds(other!.info.base64);
+  entraHolds(other.base64);
   await sweep();
   const codes = async () => (await store.listLiveAlerts()).map((a) => a.code).sort();
   const before = await codes();
@@ -121,7 +121,7 @@ it('finishes the sweep, says Entra could not be read, and resolves nothing it co
   expect(await codes()).toEqual(before);
 
   // Graph answers again, and Entra now holds the signer: resolved.
-  entraHolds(signer!.info.base64);
+  entraHolds(signer.base64);
   await sweep();
   expect(await store.listLiveAlerts()).toEqual([]);
 }, 60_000);
