@@ -33,11 +33,14 @@ export class MetadataSource {
    * Parses a document already in hand (a file, a collector upload). `issuerUri`: Entra's, which picks
    * the entity of a federation aggregate (the same bytes can then read as different entities).
    */
-  read(xml: string, url?: string, options: { issuerUri?: string } = {}): MetadataLoad {
-    const hash = createHash('sha256')
-      .update(xml)
-      .update(`\u0000${options.issuerUri ?? ''}`)
-      .digest('hex');
+  read(
+    xml: string,
+    url?: string,
+    options: { issuerUri?: string; contentHash?: string } = {},
+  ): MetadataLoad {
+    // The fetcher already hashed what it fetched (or kept the hash with its validators).
+    const content = options.contentHash ?? createHash('sha256').update(xml).digest('hex');
+    const hash = `${content}\u0000${options.issuerUri ?? ''}`;
     let entry = this.parsedByHash.get(hash);
     if (!entry) {
       const result = parseMetadata(xml, options);
@@ -77,7 +80,10 @@ export class MetadataSource {
   ): Promise<MetadataLoad> {
     try {
       const fetched = await this.fetcher.fetchText(url, { trusted: options.trusted });
-      const read = this.read(fetched.body, url, { issuerUri: options.issuerUri });
+      const read = this.read(fetched.body, url, {
+        issuerUri: options.issuerUri,
+        contentHash: fetched.contentHash,
+      });
       return read.ok ? { ok: true, metadata: { ...read.metadata, tls: fetched.tls } } : read;
     } catch (error) {
       if (!isAppError(error)) throw error;

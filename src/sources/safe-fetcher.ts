@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { decodeDocument } from '../engine/text-encoding';
 import { isIP, type LookupFunction } from 'node:net';
@@ -42,6 +43,8 @@ export interface FetchResult {
   body: string;
   /** Served from the conditional-GET cache after a 304. */
   fromCache: boolean;
+  /** SHA-256 of `body` (hex): readers cache what they make of a document by it. */
+  contentHash: string;
   tls?: TlsPeer;
 }
 
@@ -274,7 +277,8 @@ export class SafeFetcher {
       }
       if (statusCode === 304 && cached) {
         await response.body.dump();
-        return { url: cached.url, status: cached.status, body: cached.body, fromCache: true, tls };
+        const { url: from, status, body, hash: contentHash } = cached;
+        return { url: from, status, body, fromCache: true, contentHash, tls };
       }
       if (statusCode !== 200) {
         await response.body.dump();
@@ -286,6 +290,7 @@ export class SafeFetcher {
         status: statusCode,
         body,
         fromCache: false,
+        contentHash: createHash('sha256').update(body).digest('hex'),
         tls,
       };
       await this.remember(key, response.headers, result);
@@ -316,7 +321,14 @@ export class SafeFetcher {
     await this.validators.set(
       key,
       etag || lastModified
-        ? { etag, lastModified, status: result.status, url: result.url, body: result.body }
+        ? {
+            etag,
+            lastModified,
+            status: result.status,
+            url: result.url,
+            body: result.body,
+            hash: result.contentHash,
+          }
         : undefined,
     );
   }

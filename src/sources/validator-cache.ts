@@ -8,6 +8,8 @@ export interface Validated {
   status: number;
   url: string;
   body: string;
+  /** SHA-256 of `body` (hex). */
+  hash: string;
 }
 
 /**

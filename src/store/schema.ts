@@ -58,13 +58,20 @@ export interface Database {
     resolved_at: string | null;
     expires_at: string | null;
   };
-  http_validators: {
+  /** Fetched documents, once per content (SHA-256 of the text, hex). */
+  http_documents: {
+    hash: string;
+    body: string;
+    stored_at: string;
+  };
+  /** Each URL's last validators and the content they validate (DESIGN §7 "Conditional GET"). */
+  url_validators: {
     url: string;
     etag: string | null;
     last_modified: string | null;
     status: number;
     final_url: string;
-    body: string;
+    content_hash: string;
     stored_at: string;
   };
   send_pace: {

@@ -220,6 +220,8 @@ export interface StoredValidators {
   /** The URL the document finally came from (after redirects). */
   url: string;
   body: string;
+  /** SHA-256 of `body` (hex): documents are kept once per content, however many URLs serve them. */
+  hash: string;
 }
 
 /** Conditional GET across processes and restarts (DESIGN §7): validators per URL, in the store. */

@@ -145,7 +145,7 @@ describe('SafeFetcher', () => {
       for (let i = 0; i < 600; i++)
         await store.saveValidators(
           `https://other.test/${i}`,
-          { etag: `"${i}"`, status: 200, url: `https://other.test/${i}`, body: 'x' },
+          { etag: `"${i}"`, status: 200, url: `https://other.test/${i}`, body: 'x', hash: 'x' },
           new Date(),
         );
       const url = `${server.originFor('adfs.test')}/etag`;

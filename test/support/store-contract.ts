@@ -1,9 +1,21 @@
 import { alertKey, type AlertTransition } from '../../src/engine/alert-plan';
 import type { Assessment } from '../../src/engine/types';
 import { queueAlertChanges } from '../../src/alerts/sweep-planning';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/store/schema';
 import type { Store } from '../../src/store/store';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
+
+/** Rows in one of the store's tables (what a store keeps on disk, which no port reports). */
+async function countRows(store: Store, table: 'http_documents'): Promise<number> {
+  const { db } = store as unknown as { db: Kysely<Database> };
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 const IDP =
   'http://fs.contoso.com/adfs/services/trust|https://fs.contoso.com/FederationMetadata/2007-06/FederationMetadata.xml';
@@ -502,7 +514,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
     it('keeps the validators of each URL with its document, replaces and forgets them', async () => {
       const url = 'https://fs.contoso.com/FederationMetadata/2007-06/FederationMetadata.xml';
       expect(await store.getValidators(url)).toBeUndefined();
-      const entry = { etag: '"v1"', status: 200, url, body: '<EntityDescriptor/>' };
+      const entry = { etag: '"v1"', status: 200, url, body: '<EntityDescriptor/>', hash: 'h1' };
       await store.saveValidators(url, entry, NOW);
       expect(await store.getValidators(url)).toEqual(entry);
       const next = {
@@ -510,11 +522,37 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         status: 200,
         url,
         body: '<x/>',
+        hash: 'h2',
       };
       await store.saveValidators(url, next, later(1));
       expect(await store.getValidators(url)).toEqual(next);
       await store.saveValidators(url, undefined, later(2));
       expect(await store.getValidators(url)).toBeUndefined();
+    });
+
+    it('keeps a document once however many URLs serve it, until no URL names it', async () => {
+      const body = '<EntityDescriptor entityID="https://fs.contoso.com/adfs/services/trust"/>';
+      const urls = ['https://a.test/m.xml', 'https://b.test/m.xml'];
+      for (const url of urls)
+        await store.saveValidators(
+          url,
+          { etag: '"e"', status: 200, url, body, hash: 'shared' },
+          NOW,
+        );
+      const documents = () => countRows(store, 'http_documents');
+      expect(await documents()).toBe(1);
+      // One URL moves to other content: the shared document stays for the other.
+      await store.saveValidators(
+        urls[0]!,
+        { etag: '"f"', status: 200, url: urls[0]!, body: '<y/>', hash: 'other' },
+        later(1),
+      );
+      expect(await documents()).toBe(2);
+      expect((await store.getValidators(urls[1]!))?.body).toBe(body);
+      // The last URL naming it forgets its validators: the document goes too.
+      await store.saveValidators(urls[1]!, undefined, later(2));
+      expect(await documents()).toBe(1);
+      expect((await store.getValidators(urls[0]!))?.body).toBe('<y/>');
     });
 
     it('keeps an audit trail per target', async () => {
