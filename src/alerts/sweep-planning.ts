@@ -15,6 +15,33 @@ export type PlanningStore = Pick<AssessmentStore, 'certificateHistory' | 'record
   Pick<NoticeOutbox, 'queueNotice'>;
 import type { SweptTarget } from './sweep-exchange';
 
+/** What planning needs of a swept target: its findings and the certificates they and the IdP name. */
+export type PlanningTarget = Omit<SweptTarget, 'assessment'> & {
+  assessment: Pick<Assessment, 'domain' | 'status' | 'findings' | 'certificates'>;
+};
+
+/**
+ * A swept target reduced to what planning reads, so a sweep of 10,000 domains does not hold 10,000
+ * assessments (timelines, remedies, every certificate) until it plans (issue #14: ≤ 300 MB).
+ */
+export function forPlanning(target: SweptTarget): PlanningTarget {
+  const { domain, status, findings, certificates } = target.assessment;
+  const named = new Set(findings.map((f) => f.thumbprint));
+  return {
+    idpKey: target.idpKey,
+    watch: target.watch,
+    unreadable: target.unreadable,
+    assessment: {
+      domain,
+      status,
+      findings,
+      certificates: certificates.filter(
+        (c) => named.has(c.thumbprintSha1) || (c.source === 'idp-metadata' && c.role === 'signing'),
+      ),
+    },
+  };
+}
+
 export interface PlanningDependencies {
   store: PlanningStore;
   clock: () => Date;
@@ -29,7 +56,11 @@ export interface PlanningResult {
 }
 
 /** The informational notice for certificates an IdP published since the last sweep (no acknowledgement). */
-function certificateNotice(idpKey: string, thumbprints: string[], assessments: Assessment[]) {
+function certificateNotice(
+  idpKey: string,
+  thumbprints: string[],
+  assessments: PlanningTarget['assessment'][],
+) {
   const domains = [...new Set(assessments.map((a) => a.domain))].sort();
   const certs =
     assessments[0]?.certificates.filter(
@@ -55,7 +86,7 @@ function certificateNotice(idpKey: string, thumbprints: string[], assessments: A
  */
 export async function planSweep(
   deps: PlanningDependencies,
-  results: SweptTarget[],
+  results: PlanningTarget[],
 ): Promise<PlanningResult> {
   const now = deps.clock();
   const newCertificates: PlanningResult['newCertificates'] = [];

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CheckDependencies } from '../checks/check-domain';
-import type { Assessment } from '../engine/types';
 import { AppError } from '../errors';
 import { runPool } from '../pool';
 import type { LeaseStore } from '../store/store';
@@ -10,7 +9,7 @@ import type { TargetStore } from './sweep-targets';
 
 /** What a sweep reads and writes: its targets' facts and assessments, alerts, notices, the lease. */
 export type SweepStore = TargetStore & PlanningStore & LeaseStore;
-import { planSweep } from './sweep-planning';
+import { forPlanning, planSweep, type PlanningTarget } from './sweep-planning';
 import { listTargets, oncePerUrl, refreshWatchAllTargets, sweepTarget } from './sweep-targets';
 
 export const SWEEP_LEASE = 'sweep';
@@ -28,7 +27,8 @@ export interface SweepDependencies {
 
 export interface SweepResult {
   domains: number;
-  results: Assessment[];
+  /** Each target's assessment, as much of it as planning reads (its status, findings, certificates). */
+  results: PlanningTarget['assessment'][];
   newCertificates: { idpKey: string; thumbprints: string[] }[];
   transitions: number;
 }
@@ -72,11 +72,14 @@ export async function runSweep(deps: SweepDependencies): Promise<SweepResult> {
     const checks: CheckDependencies = {
       ...deps.checks,
       metadata: oncePerUrl(deps.checks.metadata),
+      snapshots: deps.checks.snapshots?.once(),
     };
     await refreshWatchAllTargets(deps, deps.checks.graph);
     const work = await listTargets(deps.store, deps.checks.leadDays);
     const results = (
-      await runPool(work, CONCURRENCY, (target) => sweepTarget(deps, checks, target))
+      await runPool(work, CONCURRENCY, async (target) =>
+        (await sweepTarget(deps, checks, target)).map(forPlanning),
+      )
     ).flat();
     const planned = await planSweep({ ...deps, defaultLeadDays: deps.checks.leadDays }, results);
     deps.logger.info({ domains: work.length, transitions: planned.transitions }, 'sweep done');

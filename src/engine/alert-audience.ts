@@ -57,14 +57,27 @@ export function reachesLead(
   return d <= ENTRA_POLL_DAYS + leadDays;
 }
 
+/** The watchers of each watch key: built once per plan, so each alert looks up only its own domains. */
+function watchersByKey(audience: Audience): Map<string, Watcher[]> {
+  const index = new Map<string, Watcher[]>();
+  for (const w of audience.watchers)
+    for (const key of new Set(w.watches)) {
+      const list = index.get(key);
+      if (list) list.push(w);
+      else index.set(key, [w]);
+    }
+  return index;
+}
+
 /** The conversations (sorted) an alert listing `domains` may be posted to now. */
 function postableConversations(
   alert: Parameters<typeof reachesLead>[0] & { domains: string[] },
   audience: Audience,
+  index: Map<string, Watcher[]>,
   now: Date,
 ): string[] {
-  return audience.watchers
-    .filter((w) => w.watches.some((key) => alert.domains.includes(key)))
+  const watchers = new Set(alert.domains.flatMap((key) => index.get(key) ?? []));
+  return [...watchers]
     .filter((w) => reachesLead(alert, w.leadDays ?? audience.defaultLeadDays, now))
     .map((w) => w.conversationId)
     .sort();
@@ -89,18 +102,21 @@ export interface DeliveryPlanInput {
  */
 export function planDeliveries(input: DeliveryPlanInput): PlannedTransition[] {
   const { now, audience } = input;
+  const index = watchersByKey(audience);
   const byId = new Map(input.alerts.map((a) => [a.id, a]));
   const posted = (id: string) => new Set(input.postedTo[id] ?? []);
   const to = (ids: Iterable<string>, kind: Delivery['kind']): Delivery[] =>
     [...ids].map((conversationId) => ({ conversationId, kind }));
-  const newPosts = (alert: AlertRecord, domains: string[], severity: AlertRecord['severity']) =>
-    postableConversations({ ...alert, domains, severity }, audience, now).filter(
-      (id) => !posted(alert.id).has(id),
+  const newPosts = (alert: AlertRecord, domains: string[], severity: AlertRecord['severity']) => {
+    const already = posted(alert.id);
+    return postableConversations({ ...alert, domains, severity }, audience, index, now).filter(
+      (id) => !already.has(id),
     );
+  };
   const settled = new Set<string>();
   const planned: PlannedTransition[] = input.transitions.map((t) => {
     if (t.kind === 'open')
-      return { ...t, deliveries: to(postableConversations(t, audience, now), 'post') };
+      return { ...t, deliveries: to(postableConversations(t, audience, index, now), 'post') };
     const alert = byId.get(t.alertId);
     const cards = [...posted(t.alertId)].sort();
     switch (t.kind) {

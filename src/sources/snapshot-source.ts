@@ -2,7 +2,7 @@ import { parseAdfsSnapshot, type AdfsSnapshot } from '../engine/adfs-snapshot';
 import { mergeExchangeAuth, parseExchangeAuth, type ExchangeAuth } from '../engine/exchange-auth';
 import { parseExchangeTrust, type ExchangeTrust } from '../engine/exchange-trust';
 import { isObject } from '../engine/ps-json';
-import type { SnapshotRecord, SnapshotStore } from '../store/store';
+import type { SnapshotKind, SnapshotRecord, SnapshotStore } from '../store/store';
 
 /** One organisation's latest Exchange federation trust, as the collector last sent it. */
 export interface OrganizationTrust {
@@ -35,6 +35,24 @@ function toAdfs(record: SnapshotRecord): AdfsSnapshot | undefined {
  */
 export class SnapshotSource {
   constructor(private readonly store: Pick<SnapshotStore, 'listSnapshots'>) {}
+
+  /**
+   * The same source reading each kind of snapshot from the store once (a sweep: thousands of checks,
+   * each asking for its AD FS farm, would otherwise read and parse every snapshot every time).
+   */
+  once(): SnapshotSource {
+    const lists = new Map<SnapshotKind | undefined, Promise<SnapshotRecord[]>>();
+    return new SnapshotSource({
+      listSnapshots: (kind) => {
+        let list = lists.get(kind);
+        if (!list) {
+          list = this.store.listSnapshots(kind);
+          lists.set(kind, list);
+        }
+        return list;
+      },
+    });
+  }
 
   /** Every organisation's latest Exchange trust (one per trust name), oldest organisation name first. */
   async exchangeTrusts(organization?: string): Promise<OrganizationTrust[]> {
