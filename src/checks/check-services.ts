@@ -23,6 +23,7 @@ export function createCheckDependencies(
       ? {
           validators: {
             get: (url: string) => store.getValidators(url),
+            document: (hash: string) => store.getDocument(hash),
             set: (url: string, entry: Validated | undefined) =>
               store.saveValidators(url, entry, clock()),
           },
@@ -33,7 +34,7 @@ export function createCheckDependencies(
     ? new GraphDirectory(settings.graph, settings.GRAPH_BASE_URL, settings.LOGIN_BASE_URL)
     : undefined;
   return {
-    metadata: new MetadataSource(fetcher),
+    metadata: new MetadataSource(fetcher, store, clock),
     realm: new RealmDiscovery(fetcher, settings.LOGIN_BASE_URL),
     graph,
     hybridApps: graph ? new HybridAppReader(graph) : undefined,

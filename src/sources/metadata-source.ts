@@ -3,7 +3,8 @@ import type { MetadataProblem } from '../engine/assessment-input';
 import { parseMetadata, type ParsedMetadata } from '../engine/metadata-parser';
 import { verifyMetadataSignature, type SignatureCheck } from '../engine/signature';
 import { AppError, isAppError } from '../errors';
-import type { SafeFetcher, TlsPeer } from './safe-fetcher';
+import type { ValidatorStore } from '../store/store';
+import type { FetchResult, SafeFetcher, TlsPeer } from './safe-fetcher';
 
 export interface LoadedMetadata {
   parsed: ParsedMetadata;
@@ -17,17 +18,31 @@ export type MetadataLoad =
 
 const PARSE_CACHE_ENTRIES = 200;
 
+type ReadEntry =
+  { ok: true; parsed: ParsedMetadata; signature: SignatureCheck } | { ok: false; reason: string };
+
+/** What one content (and, for an aggregate, Entra's issuerUri) reads as. */
+const entryKey = (contentHash: string, issuerUri: string | undefined) =>
+  `${contentHash}\u0000${issuerUri ?? ''}`;
+
+/** Where signature checks of fetched documents are kept across processes (the store). */
+export type SignatureChecks = Pick<ValidatorStore, 'getSignatureCheck' | 'saveSignatureCheck'>;
+
 /**
  * Reads federation metadata: fetched under the outbound rules, parsed and signature-checked once per
  * distinct content (DESIGN §8: AD FS signature checks cost tens of ms; sweeps see the same bytes).
+ * With a store, the signature check of a document the store keeps is kept too, so another process
+ * (`fedtrust sweep`, a restarted bot) or a bot watching more documents than it caches in memory
+ * only parses an unchanged document again.
  */
 export class MetadataSource {
-  private readonly parsedByHash = new Map<
-    string,
-    { ok: true; parsed: ParsedMetadata; signature: SignatureCheck } | { ok: false; reason: string }
-  >();
+  private readonly parsedByHash = new Map<string, ReadEntry>();
 
-  constructor(private readonly fetcher: SafeFetcher) {}
+  constructor(
+    private readonly fetcher: SafeFetcher,
+    private readonly checks?: SignatureChecks,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   /**
    * Parses a document already in hand (a file, a collector upload). `issuerUri`: Entra's, which picks
@@ -40,33 +55,38 @@ export class MetadataSource {
   ): MetadataLoad {
     // The fetcher already hashed what it fetched (or kept the hash with its validators).
     const content = options.contentHash ?? createHash('sha256').update(xml).digest('hex');
-    const hash = `${content}\u0000${options.issuerUri ?? ''}`;
-    let entry = this.parsedByHash.get(hash);
-    if (!entry) {
-      const result = parseMetadata(xml, options);
-      entry = result.ok
-        ? {
-            ok: true,
-            parsed: result.metadata,
-            signature: verifyMetadataSignature(xml, result.metadata),
-          }
-        : { ok: false, reason: result.reason };
-      this.parsedByHash.set(hash, entry);
-      if (this.parsedByHash.size > PARSE_CACHE_ENTRIES) {
-        this.parsedByHash.delete(this.parsedByHash.keys().next().value as string);
-      }
-    }
-    if (!entry.ok) {
-      return {
-        ok: false,
-        problem: {
-          code: 'METADATA_INVALID',
-          detail: `The metadata is not usable: ${entry.reason}`,
-          url,
-        },
-      };
-    }
-    return { ok: true, metadata: { parsed: entry.parsed, signature: entry.signature, url } };
+    const key = entryKey(content, options.issuerUri);
+    return asLoad(
+      this.parsedByHash.get(key) ?? this.remember(key, readDocument(xml, options)),
+      url,
+    );
+  }
+
+  private remember(key: string, entry: ReadEntry): ReadEntry {
+    this.parsedByHash.set(key, entry);
+    if (this.parsedByHash.size > PARSE_CACHE_ENTRIES)
+      this.parsedByHash.delete(this.parsedByHash.keys().next().value as string);
+    return entry;
+  }
+
+  /** A fetched document: from memory, else parsed, with its signature check from the store if kept. */
+  private async readFetched(fetched: FetchResult, issuerUri: string | undefined) {
+    const key = entryKey(fetched.contentHash, issuerUri);
+    const cached = this.parsedByHash.get(key);
+    if (cached) return cached;
+    if (!this.checks || !fetched.kept)
+      return this.remember(key, readDocument(fetched.body, { issuerUri }));
+    const storedKey = createHash('sha256').update(key).digest('hex');
+    const stored = await this.checks.getSignatureCheck(storedKey);
+    const entry = readDocument(fetched.body, { issuerUri }, stored);
+    if (entry.ok && !stored)
+      await this.checks.saveSignatureCheck(
+        storedKey,
+        fetched.contentHash,
+        entry.signature,
+        this.clock(),
+      );
+    return this.remember(key, entry);
   }
 
   /**
@@ -79,11 +99,21 @@ export class MetadataSource {
     options: { trusted?: boolean; given?: boolean; issuerUri?: string } = {},
   ): Promise<MetadataLoad> {
     try {
-      const fetched = await this.fetcher.fetchText(url, { trusted: options.trusted });
-      const read = this.read(fetched.body, url, {
-        issuerUri: options.issuerUri,
-        contentHash: fetched.contentHash,
+      // On a 304 for content already read here, the document is not even loaded from the store.
+      const hit: { entry?: ReadEntry } = {};
+      const fetched = await this.fetcher.fetchText(url, {
+        trusted: options.trusted,
+        reuse: (contentHash) => {
+          hit.entry = this.parsedByHash.get(entryKey(contentHash, options.issuerUri));
+          return hit.entry !== undefined;
+        },
       });
+      const read = asLoad(
+        fetched.reused && hit.entry
+          ? hit.entry
+          : await this.readFetched(fetched, options.issuerUri),
+        url,
+      );
       return read.ok ? { ok: true, metadata: { ...read.metadata, tls: fetched.tls } } : read;
     } catch (error) {
       if (!isAppError(error)) throw error;
@@ -102,4 +132,30 @@ export class MetadataSource {
       return { ok: false, problem: { code, detail, url } };
     }
   }
+}
+
+function asLoad(entry: ReadEntry, url: string | undefined): MetadataLoad {
+  if (!entry.ok) {
+    return {
+      ok: false,
+      problem: {
+        code: 'METADATA_INVALID',
+        detail: `The metadata is not usable: ${entry.reason}`,
+        url,
+      },
+    };
+  }
+  return { ok: true, metadata: { parsed: entry.parsed, signature: entry.signature, url } };
+}
+
+/** Parses, and checks the signature unless its outcome for these bytes is already known. */
+function readDocument(
+  xml: string,
+  options: { issuerUri?: string },
+  knownSignature?: SignatureCheck,
+): ReadEntry {
+  const result = parseMetadata(xml, options);
+  if (!result.ok) return { ok: false, reason: result.reason };
+  const signature = knownSignature ?? verifyMetadataSignature(xml, result.metadata);
+  return { ok: true, parsed: result.metadata, signature };
 }

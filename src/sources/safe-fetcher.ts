@@ -29,6 +29,11 @@ export interface FetchOptions {
   /** A host from the bot's own settings (login, MFG): address policy off, everything else on. */
   trusted?: boolean;
   headers?: Record<string, string>;
+  /**
+   * Whether the caller already holds what it made of this content (by SHA-256): then a 304 answers
+   * with `reused` and an empty body, and the document is not read from the validator store.
+   */
+  reuse?: (contentHash: string) => boolean;
 }
 
 export interface TlsPeer {
@@ -45,6 +50,10 @@ export interface FetchResult {
   fromCache: boolean;
   /** SHA-256 of `body` (hex): readers cache what they make of a document by it. */
   contentHash: string;
+  /** A 304 for content the caller said it holds (`reuse`): `body` is empty. */
+  reused?: boolean;
+  /** The document is kept with its validators (a 304, or a 200 with ETag or Last-Modified). */
+  kept?: boolean;
   tls?: TlsPeer;
 }
 
@@ -241,12 +250,13 @@ export class SafeFetcher {
     url: URL,
     options: FetchOptions,
     signal: AbortSignal,
+    conditional = true,
   ): Promise<FetchResult | { location: string }> {
     const pinned = await this.pinAddress(url, options.trusted === true);
     const pooled = this.agentFor(url, pinned);
     const agent = pooled.agent;
     const key = url.toString();
-    const cached = await this.validators.get(key);
+    const cached = conditional ? await this.validators.get(key) : undefined;
     const headers: Record<string, string> = {
       'user-agent': this.userAgent,
       accept: options.accept ?? 'application/xml, text/xml;q=0.9, */*;q=0.1',
@@ -277,8 +287,23 @@ export class SafeFetcher {
       }
       if (statusCode === 304 && cached) {
         await response.body.dump();
-        const { url: from, status, body, hash: contentHash } = cached;
-        return { url: from, status, body, fromCache: true, contentHash, tls };
+        const { url: from, status, hash: contentHash } = cached;
+        if (options.reuse?.(contentHash))
+          return {
+            url: from,
+            status,
+            body: '',
+            fromCache: true,
+            contentHash,
+            reused: true,
+            kept: true,
+            tls,
+          };
+        const body = await this.validators.document(contentHash);
+        if (body !== undefined)
+          return { url: from, status, body, fromCache: true, contentHash, kept: true, tls };
+        // Another process replaced the document in between: ask again, unconditionally.
+        return this.once(url, options, signal, false);
       }
       if (statusCode !== 200) {
         await response.body.dump();
@@ -293,7 +318,7 @@ export class SafeFetcher {
         contentHash: createHash('sha256').update(body).digest('hex'),
         tls,
       };
-      await this.remember(key, response.headers, result);
+      result.kept = await this.remember(key, response.headers, result);
       return result;
     } catch (error) {
       // A failed connection may have left the pool unusable (a reset, a timeout): start afresh next time.
@@ -314,7 +339,7 @@ export class SafeFetcher {
     key: string,
     headers: Record<string, string | string[] | undefined>,
     result: FetchResult,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const etag = typeof headers.etag === 'string' ? headers.etag : undefined;
     const lastModified =
       typeof headers['last-modified'] === 'string' ? headers['last-modified'] : undefined;
@@ -331,6 +356,7 @@ export class SafeFetcher {
           }
         : undefined,
     );
+    return Boolean(etag || lastModified);
   }
 }
 

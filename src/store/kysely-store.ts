@@ -17,12 +17,19 @@ import { date, iso } from './sql-helpers';
 import { randomUUID } from 'node:crypto';
 import * as outbox from './outbox-queries';
 import { reserveSendSlot } from './send-pace';
-import { getValidators, saveValidators } from './validator-queries';
+import {
+  getDocument,
+  getSignatureCheck,
+  getValidators,
+  saveSignatureCheck,
+  saveValidators,
+} from './validator-queries';
 import * as snapshots from './snapshot-queries';
 import * as sweepRuns from './sweep-run-queries';
 import { AppError } from '../errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
+import type { SignatureCheck } from '../engine/signature';
 import type {
   AuditEntry,
   ConversationRecord,
@@ -260,8 +267,25 @@ export class KyselyStore implements Store {
     return ids.flatMap((id) => rows.filter((r) => r.id === id));
   }
 
-  getValidators(url: string): Promise<StoredValidators | undefined> {
+  getValidators(url: string): Promise<Omit<StoredValidators, 'body'> | undefined> {
     return getValidators(this.db, url);
+  }
+
+  getDocument(hash: string): Promise<string | undefined> {
+    return getDocument(this.db, hash);
+  }
+
+  getSignatureCheck(key: string): Promise<SignatureCheck | undefined> {
+    return getSignatureCheck(this.db, key);
+  }
+
+  saveSignatureCheck(
+    key: string,
+    contentHash: string,
+    check: SignatureCheck,
+    now: Date,
+  ): Promise<void> {
+    return saveSignatureCheck(this.db, key, contentHash, check, now);
   }
 
   saveValidators(url: string, entry: StoredValidators | undefined, now: Date): Promise<void> {

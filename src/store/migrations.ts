@@ -279,6 +279,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('http_validators').execute();
     },
   },
+  '2026-12-08-010-signature-checks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Verifying an AD FS signature costs ~25 ms; a `fedtrust sweep` process, or a bot watching more
+      // distinct documents than it caches, verified every unchanged document again on every sweep.
+      // The outcome for the same bytes (and the same entity of an aggregate) never changes: keep it.
+      await db.schema
+        .createTable('signature_checks')
+        .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('content_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('result_json', 'text', (c) => c.notNull())
+        .addColumn('checked_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('signature_checks_content')
+        .on('signature_checks')
+        .column('content_hash')
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

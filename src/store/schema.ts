@@ -64,6 +64,13 @@ export interface Database {
     body: string;
     stored_at: string;
   };
+  /** A document's signature check (by content and, for an aggregate, the entity read): it never changes. */
+  signature_checks: {
+    key: string;
+    content_hash: string;
+    result_json: string;
+    checked_at: string;
+  };
   /** Each URL's last validators and the content they validate (DESIGN §7 "Conditional GET"). */
   url_validators: {
     url: string;

@@ -1,5 +1,6 @@
 import type { PlannedTransition, Watcher } from '../engine/alert-audience';
 import type { AlertRecord } from '../engine/alert-plan';
+import type { SignatureCheck } from '../engine/signature';
 import type { Assessment, Status } from '../engine/types';
 
 /** A Teams conversation the bot can post to later (proactive), from its saved reference. */
@@ -226,8 +227,20 @@ export interface StoredValidators {
 
 /** Conditional GET across processes and restarts (DESIGN §7): validators per URL, in the store. */
 export interface ValidatorStore {
-  getValidators(url: string): Promise<StoredValidators | undefined>;
+  /** The URL's validators (without the document), while the document they validate is kept. */
+  getValidators(url: string): Promise<Omit<StoredValidators, 'body'> | undefined>;
+  /** A kept document by its content hash. */
+  getDocument(hash: string): Promise<string | undefined>;
   saveValidators(url: string, entry: StoredValidators | undefined, now: Date): Promise<void>;
+  /** The signature check of a document's content (`key`: content and entity, see MetadataSource). */
+  getSignatureCheck(key: string): Promise<SignatureCheck | undefined>;
+  /** Kept until no URL keeps the document `contentHash` any more. */
+  saveSignatureCheck(
+    key: string,
+    contentHash: string,
+    check: SignatureCheck,
+    now: Date,
+  ): Promise<void>;
 }
 
 /**

@@ -138,6 +138,7 @@ describe('SafeFetcher', () => {
     try {
       const validators = {
         get: (url: string) => store.getValidators(url),
+        document: (hash: string) => store.getDocument(hash),
         set: (url: string, entry: Validated | undefined) =>
           store.saveValidators(url, entry, new Date()),
       };
@@ -155,6 +156,36 @@ describe('SafeFetcher', () => {
       // A new fetcher is a new process (the bot restarted, or fedtrust sweep): it asks conditionally.
       const second = await fetcher({ validators }).fetchText(url);
       expect(second).toMatchObject({ body: '<v1/>', fromCache: true });
+      expect(etagHits).toBe(hits + 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('on a 304 for content the reader holds, does not read the document; a document gone is fetched again', async () => {
+    const store = await openSqliteStore(':memory:');
+    try {
+      let documentReads = 0;
+      const validators = {
+        get: (url: string) => store.getValidators(url),
+        document: (hash: string) => (documentReads++, store.getDocument(hash)),
+        set: (url: string, entry: Validated | undefined) =>
+          store.saveValidators(url, entry, new Date()),
+      };
+      const url = `${server.originFor('adfs.test')}/etag`;
+      const first = await fetcher({ validators }).fetchText(url);
+      const held = new Set([first.contentHash]);
+      const again = await fetcher({ validators }).fetchText(url, { reuse: (h) => held.has(h) });
+      expect(again).toMatchObject({ body: '', reused: true, contentHash: first.contentHash });
+      expect(documentReads).toBe(0);
+      // Another process replaced the document between the validators and the 304: an unconditional GET.
+      const hits = etagHits;
+      const gone = {
+        ...validators,
+        document: () => Promise.resolve(undefined),
+      };
+      const refetched = await fetcher({ validators: gone }).fetchText(url);
+      expect(refetched).toMatchObject({ body: '<v1/>', fromCache: false });
       expect(etagHits).toBe(hits + 1);
     } finally {
       await store.close();

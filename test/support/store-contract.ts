@@ -516,7 +516,9 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.getValidators(url)).toBeUndefined();
       const entry = { etag: '"v1"', status: 200, url, body: '<EntityDescriptor/>', hash: 'h1' };
       await store.saveValidators(url, entry, NOW);
-      expect(await store.getValidators(url)).toEqual(entry);
+      const { body, ...validators } = entry;
+      expect(await store.getValidators(url)).toEqual(validators);
+      expect(await store.getDocument('h1')).toBe(body);
       const next = {
         lastModified: 'Mon, 07 Dec 2026 10:00:00 GMT',
         status: 200,
@@ -525,9 +527,12 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         hash: 'h2',
       };
       await store.saveValidators(url, next, later(1));
-      expect(await store.getValidators(url)).toEqual(next);
+      expect(await store.getValidators(url)).toEqual({ ...next, body: undefined });
+      expect(await store.getDocument('h2')).toBe('<x/>');
+      expect(await store.getDocument('h1')).toBeUndefined();
       await store.saveValidators(url, undefined, later(2));
       expect(await store.getValidators(url)).toBeUndefined();
+      expect(await store.getDocument('h2')).toBeUndefined();
     });
 
     it('keeps a document once however many URLs serve it, until no URL names it', async () => {
@@ -548,11 +553,29 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         later(1),
       );
       expect(await documents()).toBe(2);
-      expect((await store.getValidators(urls[1]!))?.body).toBe(body);
+      expect(await store.getValidators(urls[1]!)).toMatchObject({ hash: 'shared' });
+      expect(await store.getDocument('shared')).toBe(body);
       // The last URL naming it forgets its validators: the document goes too.
       await store.saveValidators(urls[1]!, undefined, later(2));
       expect(await documents()).toBe(1);
-      expect((await store.getValidators(urls[0]!))?.body).toBe('<y/>');
+      expect(await store.getDocument('other')).toBe('<y/>');
+    });
+
+    it('keeps signature checks by content, until the last URL keeping that content forgets it', async () => {
+      const url = 'https://fs.contoso.com/m.xml';
+      await store.saveValidators(
+        url,
+        { etag: '"e"', status: 200, url, body: '<x/>', hash: 'h' },
+        NOW,
+      );
+      const check = { status: 'valid', thumbprintSha1: 'AB12' } as const;
+      await store.saveSignatureCheck('k1', 'h', check, NOW);
+      // The same bytes always check the same: a second save changes nothing.
+      await store.saveSignatureCheck('k1', 'h', { status: 'absent' }, later(1));
+      expect(await store.getSignatureCheck('k1')).toEqual(check);
+      expect(await store.getSignatureCheck('k2')).toBeUndefined();
+      await store.saveValidators(url, undefined, later(2));
+      expect(await store.getSignatureCheck('k1')).toBeUndefined();
     });
 
     it('keeps an audit trail per target', async () => {
