@@ -65,6 +65,7 @@ export default tseslint.config(
       'build/',
       'bin/',
       'scripts/*.cjs', // plain Node (runs before any compiler is installed)
+      'bench/*.cjs', // plain Node on dist/, so bench figures carry no TypeScript loader
       'test/support/browser/',
       '*.config.js',
       '*.config.mjs',
