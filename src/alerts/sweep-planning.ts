@@ -94,6 +94,7 @@ export async function planSweep(
   const swept = new Set<string>();
   const unreadable = new Set<string>();
   const entraBlind = new Set<string>();
+  const announced = new Set<string>();
   for (const { assessment: a, idpKey, watch, unreadable: unread } of results) {
     swept.add(idpKey);
     if (unread) unreadable.add(idpKey);
@@ -112,9 +113,13 @@ export async function planSweep(
     const published = a.certificates
       .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
       .map((c) => c.thumbprintSha1);
-    const known = (await deps.store.certificateHistory(idpKey)).published.length > 0;
-    const fresh = await deps.store.recordCertificates(idpKey, published, now);
-    if (fresh.length > 0 && !newCertificates.some((n) => n.idpKey === idpKey)) {
+    // One read per swept IdP in the steady state; recording (a transaction) only when there is news.
+    const history = new Set((await deps.store.certificateHistory(idpKey)).published);
+    const known = history.size > 0;
+    const unseen = published.filter((t) => !history.has(t));
+    const fresh = unseen.length > 0 ? await deps.store.recordCertificates(idpKey, unseen, now) : [];
+    if (fresh.length > 0 && !announced.has(idpKey)) {
+      announced.add(idpKey);
       newCertificates.push({ idpKey, thumbprints: fresh });
       // The first sweep of an IdP learns its certificates; later ones announce what is new.
       if (known)

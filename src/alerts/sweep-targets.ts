@@ -170,7 +170,7 @@ async function sweepOne(
   leadDays: number,
 ): Promise<SweptTarget> {
   const key = assessmentKey({ kind: 'domain', domain: watch.domain });
-  const previous = await deps.store.getAssessment(key);
+  const previous = await deps.store.getSweepFacts(key);
   const previousIdp = previous?.idpKey;
   const history = previousIdp ? await deps.store.certificateHistory(previousIdp) : undefined;
   const { assessment, entra } = await checkDomainDetailed(checks, {

@@ -6,7 +6,7 @@ import { parseAssessmentKey } from '../engine/subject';
 import type { Assessment, Status } from '../engine/types';
 import type { Database } from './schema';
 import { iso } from './sql-helpers';
-import type { StoredAssessment } from './store';
+import type { StoredAssessment, SweepFacts } from './store';
 
 type Db = Kysely<Database>;
 
@@ -47,6 +47,21 @@ export async function getAssessment(db: Db, domain: string): Promise<StoredAsses
     .where('domain', '=', domain)
     .executeTakeFirst();
   return row ? toAssessment(row) : undefined;
+}
+
+/** The last assessment's IdP, Entra configuration and failures in a row: not the assessment itself. */
+export async function getSweepFacts(db: Db, domain: string): Promise<SweepFacts | undefined> {
+  const row = await db
+    .selectFrom('assessments')
+    .select(['idp_key', 'entra_json', 'failed_sweeps'])
+    .where('domain', '=', domain)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    idpKey: row.idp_key ?? undefined,
+    entra: row.entra_json === null ? undefined : (JSON.parse(row.entra_json) as unknown),
+    failedSweeps: row.failed_sweeps,
+  };
 }
 
 export async function recordCertificates(

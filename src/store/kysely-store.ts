@@ -41,6 +41,7 @@ import type {
   Store,
   StoredAssessment,
   StoredValidators,
+  SweepFacts,
   WatchRecord,
 } from './store';
 
@@ -117,6 +118,10 @@ export class KyselyStore implements Store {
 
   getAssessment(domain: string): Promise<StoredAssessment | undefined> {
     return assessments.getAssessment(this.db, domain);
+  }
+
+  getSweepFacts(domain: string): Promise<SweepFacts | undefined> {
+    return assessments.getSweepFacts(this.db, domain);
   }
 
   recordCertificates(idpKey: string, thumbprints: string[], now: Date): Promise<string[]> {

@@ -51,6 +51,9 @@ export interface WatchRecord {
   createdAt: Date;
 }
 
+/** Of a subject's last assessment, what its next sweep reads. */
+export type SweepFacts = Pick<StoredAssessment, 'idpKey' | 'entra' | 'failedSweeps'>;
+
 export interface StoredAssessment {
   domain: string;
   checkedAt: Date;
@@ -151,6 +154,11 @@ export interface WatchStore {
 export interface AssessmentStore {
   saveAssessment(record: StoredAssessment): Promise<void>;
   getAssessment(key: string): Promise<StoredAssessment | undefined>;
+  /**
+   * What the next sweep of a subject needs of its last assessment (its IdP, Entra's configuration, the
+   * failures in a row), without reading and decoding the whole assessment.
+   */
+  getSweepFacts(key: string): Promise<SweepFacts | undefined>;
   /** Every subject's last assessment (metrics, the shared sweep's Exchange results). */
   listAssessments(): Promise<StoredAssessment[]>;
   /** Records thumbprints seen for an IdP; returns those seen for the first time. */

@@ -199,6 +199,12 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         entra: { issuerUri: 'x' },
         failedSweeps: 1,
       });
+      expect(await store.getSweepFacts('contoso.com')).toEqual({
+        idpKey: IDP,
+        entra: { issuerUri: 'x' },
+        failedSweeps: 1,
+      });
+      expect(await store.getSweepFacts('fabrikam.com')).toBeUndefined();
     });
 
     it('names the subject of an assessment stored before assessments carried one, from its key', async () => {
