@@ -51,7 +51,8 @@ async function openFloor(databaseUrl) {
   const schema = `"${url.searchParams.get('schema') ?? 'public'}"`;
   url.searchParams.delete('schema');
   const db = new Pool({ connectionString: url.toString(), max: CONCURRENCY });
-  await db.query(`create table if not exists ${schema}.floor_urls (url text primary key, etag text);
+  await db.query(`create schema if not exists ${schema};
+    create table if not exists ${schema}.floor_urls (url text primary key, etag text);
     create table if not exists ${schema}.floor_domains (domain text primary key, status text, checked_at timestamptz)`);
   return {
     etag: async (u) =>
@@ -104,21 +105,15 @@ async function floorSweep(databaseUrl, targets) {
 }
 
 async function productSweep(databaseUrl) {
-  const { runSweep } = require(join(DIST, 'alerts/sweep'));
-  const { composeServices } = require(join(DIST, 'compose'));
+  // What `fedtrust sweep` runs before it delivers (src/cli/maintenance.ts).
+  const { sweepNow } = require(join(DIST, 'cli/maintenance'));
   const { loadSettings, readEnvironment } = require(join(DIST, 'config'));
   const { createLogger } = require(join(DIST, 'logger'));
   const { openStore } = require(join(DIST, 'store/open-store'));
   const settings = loadSettings({ ...readEnvironment(), DATABASE_URL: databaseUrl });
   const store = await openStore(databaseUrl);
   try {
-    const services = composeServices({
-      settings,
-      store,
-      logger: createLogger('warn', 2),
-      version: 'bench',
-    });
-    await runSweep(services.sweep);
+    await sweepNow(settings, store, createLogger('warn', 2), 'bench');
   } finally {
     await store.close();
   }
