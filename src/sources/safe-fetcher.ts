@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { decodeDocument } from '../engine/text-encoding';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { AppError, isAppError } from '../errors';
 import { privateAddressReason } from './address-policy';
+import { cachedResolver } from './dns-cache';
+import { describeNetworkError, readCapped, redirectRefusal } from './fetch-answers';
 import { memoryValidators, type ValidatorCache } from './validator-cache';
 
 export type { Validated, ValidatorCache } from './validator-cache';
 
-export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+import type { Resolver } from './dns-cache';
+
+export type { Resolver } from './dns-cache';
 
 export interface FetcherOptions {
   /** Host names allowed to resolve to private/loopback addresses (OUTBOUND_ALLOW_PRIVATE). */
@@ -82,7 +85,7 @@ export class SafeFetcher {
 
   constructor(options: FetcherOptions) {
     this.allowPrivate = new Set(options.allowPrivateHosts.map((h) => h.toLowerCase()));
-    this.resolve = options.resolve ?? defaultResolver;
+    this.resolve = cachedResolver(options.resolve ?? defaultResolver);
     this.validators = options.validators ?? memoryValidators();
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.totalTimeoutMs = options.totalTimeoutMs ?? 10_000;
@@ -358,59 +361,4 @@ export class SafeFetcher {
     );
     return Boolean(etag || lastModified);
   }
-}
-
-async function readCapped(
-  response: Awaited<ReturnType<typeof request>>,
-  maxBytes: number,
-): Promise<string> {
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    response.body.destroy();
-    throw new AppError(
-      'FETCH_TOO_LARGE',
-      `the document is ${declared} bytes, more than the ${maxBytes}-byte limit`,
-    );
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      response.body.destroy();
-      throw new AppError(
-        'FETCH_TOO_LARGE',
-        `the document is larger than the ${maxBytes}-byte limit`,
-      );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return decodeDocument(Buffer.concat(chunks));
-}
-
-const NETWORK_ERRORS: Record<string, string> = {
-  UND_ERR_CONNECT_TIMEOUT: 'did not accept a connection within the connect timeout',
-  ECONNREFUSED: 'refused the connection',
-  ECONNRESET: 'reset the connection',
-  CERT_HAS_EXPIRED: 'has an expired TLS certificate',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'has a self-signed TLS certificate (not trusted)',
-  SELF_SIGNED_CERT_IN_CHAIN: 'has a TLS certificate from an untrusted CA',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'has a TLS certificate that cannot be verified',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'has a TLS certificate that does not name this host',
-};
-
-function describeNetworkError(error: unknown, url: URL): string {
-  const e = error as { code?: string; message?: string };
-  const known = e.code ? NETWORK_ERRORS[e.code] : undefined;
-  return `${url.host} ${known ?? `failed: ${e.code ?? e.message ?? 'network error'}`}`;
-}
-
-/**
- * A refusal on a redirect is the server's doing, not the caller's (DESIGN §6: a refused URL given on
- * the command line is bad input; one reached through a redirect is a finding).
- */
-function redirectRefusal(error: unknown): unknown {
-  return isAppError(error, 'URL_REFUSED')
-    ? new AppError('REDIRECT_REFUSED', `a redirect was refused: ${error.message}`, { cause: error })
-    : error;
 }
