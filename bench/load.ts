@@ -5,50 +5,14 @@
  * (`nodejs_eventloop_lag_p99_seconds`, from perf_hooks.monitorEventLoopDelay via prom-client; the
  * histogram is reset by a scrape just before the load). Target: event-loop p99 ≤ 100 ms.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { FakeConnector } from '../test/support/fake-connector';
 import { readFixture } from '../test/support/fixtures';
 import { teamsMessage } from '../test/support/teams-activities';
 import { startHttpsServer } from '../test/support/tls';
+import { percentile, ROOT, startListening } from './processes';
 
-const ROOT = join(__dirname, '..');
 const CLIENTS = 50;
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-async function startBot(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['dist/index.js'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  };
-  process.once('exit', stop);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the bot did not start: ${out}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${port}`, stop });
-      }
-    });
-    child.on('exit', () => reject(new Error(`the bot exited: ${out}`)));
-  });
-}
 
 async function eventLoopP99Ms(bot: string): Promise<number> {
   const text = await (await fetch(`${bot}/metrics`)).text();
@@ -69,7 +33,7 @@ export async function benchLoad(seconds = Number(process.env.BENCH_LOAD_SECONDS 
     { hosts: ['localhost'] },
   );
   const connector = await new FakeConnector().start();
-  const bot = await startBot({
+  const bot = await startListening(['dist/index.js'], {
     PORT: '0',
     MicrosoftAppId: '',
     NODE_ENV: 'development',
