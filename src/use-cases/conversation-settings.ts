@@ -12,14 +12,40 @@ export interface SettingsDependencies extends Clocked {
 }
 
 /**
+ * What posting to a conversation later depends on: where (service URL, channel, conversation) and as
+ * whom, and in a personal chat with whom — not the message id, the sender in a channel or the locale,
+ * which differ on every message.
+ */
+function postingIdentity(c: Pick<ConversationRecord, 'reference' | 'scope' | 'tenantId'>): string {
+  const r = c.reference as {
+    serviceUrl?: unknown;
+    channelId?: unknown;
+    conversation?: unknown;
+    bot?: { id?: unknown };
+    user?: { id?: unknown };
+  };
+  return JSON.stringify([
+    c.scope,
+    c.tenantId,
+    r.serviceUrl,
+    r.channelId,
+    r.conversation,
+    r.bot?.id,
+    c.scope === 'personal' ? r.user?.id : undefined,
+  ]);
+}
+
+/**
  * Saves where to post later (DESIGN §7), on install and on every message: the conversation's
- * reference, active again, keeping the settings it already had.
+ * reference, active again, keeping the settings it already had. Written only when something posting
+ * depends on changed (issue #14: a turn paid a store write on every message).
  */
 export async function rememberConversation(
   deps: Clocked & { store: ConversationStore },
   seen: Omit<ConversationRecord, 'active' | 'leadDays' | 'oncall'>,
 ): Promise<void> {
   const existing = await deps.store.getConversation(seen.id);
+  if (existing?.active && postingIdentity(existing) === postingIdentity(seen)) return;
   await deps.store.upsertConversation(
     { ...seen, active: true, leadDays: existing?.leadDays, oncall: existing?.oncall },
     deps.clock(),

@@ -100,4 +100,39 @@ describe('conversation settings', () => {
       ['oncall', { oncall: { kind: 'user', id: '29:alex', name: 'Alex Wilber' } }],
     ]);
   });
+
+  it('writes the reference only when something posting depends on changed', async () => {
+    const channel = (activityId: string, from: string, serviceUrl = 'https://smba.test/emea/') => ({
+      id: '19:ops@thread.tacv2',
+      reference: {
+        activityId,
+        user: { id: from },
+        bot: { id: '28:bot' },
+        conversation: { id: '19:ops@thread.tacv2', conversationType: 'channel', tenantId: 't1' },
+        channelId: 'msteams',
+        serviceUrl,
+        locale: 'en-US',
+      },
+      scope: 'channel' as const,
+      tenantId: 't1',
+    });
+    let writes = 0;
+    const upsert = store.upsertConversation.bind(store);
+    store.upsertConversation = (record, now) => (writes++, upsert(record, now));
+    await rememberConversation(deps(), channel('m1', '29:ada'));
+    // Another message, from someone else, in the same channel: nothing to write.
+    await rememberConversation(deps(), channel('m2', '29:eve'));
+    expect(writes).toBe(1);
+    // Teams moved the conversation to another service URL: written.
+    await rememberConversation(deps(), channel('m3', '29:ada', 'https://smba.test/amer/'));
+    expect(writes).toBe(2);
+    // Removed (403) and then seen again: written, active again.
+    await store.setConversationActive('19:ops@thread.tacv2', false, NOW);
+    await rememberConversation(deps(), channel('m4', '29:ada', 'https://smba.test/amer/'));
+    expect(writes).toBe(3);
+    expect(await store.getConversation('19:ops@thread.tacv2')).toMatchObject({
+      active: true,
+      reference: { serviceUrl: 'https://smba.test/amer/' },
+    });
+  });
 });
