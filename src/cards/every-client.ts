@@ -104,10 +104,27 @@ function tableLines(node: Node): Node {
 
 /** What a notification says: the card's first two lines of text (its banner). */
 export function cardSummary(card: AdaptiveCard): string {
-  return texts(card.body)
-    .map((t) => t.trim())
-    .filter((t) => t !== '')
-    .slice(0, 2)
-    .join(' — ')
-    .slice(0, 250);
+  const lines: string[] = [];
+  firstTexts(card.body, lines, 2);
+  return lines.join(' — ').slice(0, 250);
+}
+
+/**
+ * The first `limit` non-blank TextBlock/TextRun texts below a node, in order, without walking the rest
+ * of the card (a turn paid a walk of the whole card for two lines).
+ */
+function firstTexts(node: unknown, out: string[], limit: number): void {
+  if (out.length >= limit) return;
+  if (Array.isArray(node)) {
+    for (const item of node) firstTexts(item, out, limit);
+    return;
+  }
+  if (!isNode(node)) return;
+  if ((node.type === 'TextBlock' || node.type === 'TextRun') && typeof node.text === 'string') {
+    const text = node.text.trim();
+    if (text !== '') out.push(text);
+    return;
+  }
+  for (const [key, value] of Object.entries(node))
+    if (key !== 'fallback') firstTexts(value, out, limit);
 }
