@@ -55,7 +55,7 @@ export function oncePerUrl(source: MetadataSource): MetadataSource {
       const key = `${url}\u0000${options?.issuerUri ?? ''}`;
       let load = loads.get(key);
       if (!load) {
-        load = source.load(url, options);
+        load = source.load(url, { ...options, revalidate: true });
         loads.set(key, load);
       }
       return load;

@@ -17,6 +17,9 @@ export type MetadataLoad =
   { ok: true; metadata: LoadedMetadata } | { ok: false; problem: MetadataProblem };
 
 const PARSE_CACHE_ENTRIES = 200;
+/** How long (real time) a load is reused as it is, without asking the IdP again (README "Performance"). */
+export const FRESH_MS = 5_000;
+const RECENT_ENTRIES = 1_000;
 
 type ReadEntry =
   { ok: true; parsed: ParsedMetadata; signature: SignatureCheck } | { ok: false; reason: string };
@@ -37,6 +40,7 @@ export type SignatureChecks = Pick<ValidatorStore, 'getSignatureCheck' | 'saveSi
  */
 export class MetadataSource {
   private readonly parsedByHash = new Map<string, ReadEntry>();
+  private readonly recent = new Map<string, { at: number; load: Promise<MetadataLoad> }>();
 
   constructor(
     private readonly fetcher: SafeFetcher,
@@ -94,9 +98,27 @@ export class MetadataSource {
    * URL the user `given` (`metadata <url>`, `--metadata-url`), the outbound rules refusing that URL
    * itself: that is bad input (BAD_INPUT), and nothing was fetched.
    */
-  async load(
+  load(
     url: string,
-    options: { trusted?: boolean; given?: boolean; issuerUri?: string } = {},
+    options: { trusted?: boolean; given?: boolean; issuerUri?: string; revalidate?: boolean } = {},
+  ): Promise<MetadataLoad> {
+    // Loads of the same URL within FRESH_MS share one fetch (a burst of checks, Re-check pressed by
+    // several people, domains of one IdP checked together): no revalidation round trip each time.
+    // A sweep always revalidates (`revalidate`): it fetches each URL once anyway (oncePerUrl).
+    const key = JSON.stringify([url, options.trusted, options.given, options.issuerUri]);
+    const now = performance.now();
+    const recent = this.recent.get(key);
+    if (recent && now - recent.at < FRESH_MS && !options.revalidate) return recent.load;
+    const load = this.fetchAndRead(url, options);
+    this.recent.set(key, { at: now, load });
+    if (this.recent.size > RECENT_ENTRIES)
+      for (const [k, r] of this.recent) if (now - r.at >= FRESH_MS) this.recent.delete(k);
+    return load;
+  }
+
+  private async fetchAndRead(
+    url: string,
+    options: { trusted?: boolean; given?: boolean; issuerUri?: string },
   ): Promise<MetadataLoad> {
     try {
       // On a 304 for content already read here, the document is not even loaded from the store.

@@ -239,10 +239,11 @@ describe('the bot over HTTP, with a fake Bot Connector', () => {
   it('logs, and says nothing more in the chat, when the slow card cannot be updated later', async () => {
     slowMs = 1200;
     connector.failures.push({ status: 403, match: '/activities/activity-' });
+    // Another URL than the test before: a load is reused for 5 s (README "Performance").
     await post(
       teamsMessage(
         connector.url,
-        `check fedtrust contoso.com metadata ${metadataUrl('/slow/FederationMetadata.xml')}`,
+        `check fedtrust contoso.com metadata ${metadataUrl('/slow/again/FederationMetadata.xml')}`,
       ),
     );
     await app.background.drain();

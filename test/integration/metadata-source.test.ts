@@ -92,7 +92,7 @@ describe('MetadataSource with the store', () => {
     let documentReads = 0;
     const getDocument = store.getDocument.bind(store);
     store.getDocument = (hash) => (documentReads++, getDocument(hash));
-    const again = await source.load(url());
+    const again = await source.load(url(), { revalidate: true });
     expect(again).toMatchObject({ ok: true, metadata: { signature: { status: 'valid' } } });
     expect(served.notModified).toBe(1);
     expect(documentReads).toBe(0);
@@ -107,5 +107,16 @@ describe('MetadataSource with the store', () => {
     await newProcess().load(url());
     await store.saveValidators(url(), undefined, new Date());
     expect(await store.getSignatureCheck(signatureKey())).toBeUndefined();
+  });
+
+  it('reuses a load for 5 s without asking the IdP again, and shares one fetch between concurrent loads', async () => {
+    const source = newProcess();
+    const [a, b] = await Promise.all([source.load(url()), source.load(url())]);
+    expect(a).toBe(b);
+    expect(await source.load(url())).toBe(a);
+    expect(served).toEqual({ withEtag: 1, withoutEtag: 0, notModified: 0 });
+    // A sweep revalidates whatever was loaded a moment ago.
+    await source.load(url(), { revalidate: true });
+    expect(served.notModified).toBe(1);
   });
 });
