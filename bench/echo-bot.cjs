@@ -52,5 +52,7 @@ server.post('/api/messages', async (req, res) => {
   });
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`echo listening on http://127.0.0.1:${server.address().port}/api/messages\n`);
+  process.stdout.write(
+    `echo listening on http://127.0.0.1:${server.address().port}/api/messages\n`,
+  );
 });

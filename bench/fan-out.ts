@@ -80,29 +80,37 @@ async function scenario(conversations: number, alerts: number, replicas = 0) {
   }
 }
 
-export async function benchFanOut(): Promise<void> {
-  console.log(
-    '\nfan-out through a Connector that throttles like Teams (50/s per tenant, per-thread limits)',
-  );
-  console.log(
-    'scenario'.padEnd(56),
-    'seconds'.padStart(9),
-    'vs 50/s'.padStart(9),
-    '429s'.padStart(8),
-  );
+export interface FanOutFigure {
+  conversations: number;
+  alerts: number;
+  replicas: number;
+  seconds: number;
+  /** The same requests at Teams' 50 per second: the floor. */
+  ideal: number;
+  requests: number;
+  sent: number;
+  throttledPercent: number;
+}
+
+/** The three scenarios of DESIGN §7: 1,000 → 1,000; 20 → 100 (2,000 posts); 1,000 → 1,000 from 3 replicas. */
+export async function benchFanOut(): Promise<FanOutFigure[]> {
+  const figures: FanOutFigure[] = [];
   for (const [conversations, alerts, replicas] of [
     [1_000, 1, 0],
     [100, 20, 0],
     [1_000, 1, 3],
   ] as const) {
     const r = await scenario(conversations, alerts, replicas);
-    const where = replicas === 0 ? '' : `, ${replicas} replicas on PostgreSQL`;
-    console.log(
-      `${alerts} alert(s) → ${conversations} conversations${where}`.padEnd(56),
-      r.seconds.toFixed(1).padStart(9),
-      `${(r.seconds / r.ideal).toFixed(2)}×`.padStart(9),
-      `${((100 * r.throttled) / (r.requests + r.throttled)).toFixed(2)} %`.padStart(8),
-      r.sent === r.requests ? '' : `  (sent ${r.sent} of ${r.requests})`,
-    );
+    figures.push({
+      conversations,
+      alerts,
+      replicas,
+      seconds: r.seconds,
+      ideal: r.ideal,
+      requests: r.requests,
+      sent: r.sent,
+      throttledPercent: (100 * r.throttled) / (r.requests + r.throttled),
+    });
   }
+  return figures;
 }

@@ -98,16 +98,3 @@ export async function benchLoad(seconds = Number(process.env.BENCH_LOAD_SECONDS 
     await idp.close();
   }
 }
-
-export async function printLoad(): Promise<void> {
-  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-  console.log(
-    `\nthe bot under load: ${CLIENTS} clients, help and cached checks, ${seconds} s (node dist/index.js)`,
-  );
-  const r = await benchLoad(seconds);
-  const met = r.eventLoopP99 <= 100 ? 'met' : 'NOT met';
-  console.log(
-    `turns/s ${r.turnsPerSecond.toFixed(0)} · turn p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms · /healthz p99 ${r.healthzP99.toFixed(0)} ms · errors ${r.errors}`,
-  );
-  console.log(`event-loop delay p99 ${r.eventLoopP99.toFixed(1)} ms (target ≤ 100 ms: ${met})`);
-}

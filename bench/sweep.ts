@@ -107,13 +107,18 @@ async function seed(databaseUrl: string, targets: { domain: string; url: string 
   try {
     for (let c = 0; c < CONVERSATIONS; c++)
       await store.upsertConversation(personalChat(`bench-${c}`, 'https://127.0.0.1:9/'), now);
-    for (const [i, t] of targets.entries())
-      await store.addWatch({
-        conversationId: `bench-${i % CONVERSATIONS}`,
-        domain: t.domain,
-        metadataUrl: t.url,
-        createdAt: now,
-      });
+    // 20 at a time: seeding 10,000 watches one round trip after another took 25 s on PostgreSQL.
+    for (let start = 0; start < targets.length; start += 20)
+      await Promise.all(
+        targets.slice(start, start + 20).map((t, j) =>
+          store.addWatch({
+            conversationId: `bench-${(start + j) % CONVERSATIONS}`,
+            domain: t.domain,
+            metadataUrl: t.url,
+            createdAt: now,
+          }),
+        ),
+      );
   } finally {
     await store.close();
   }
