@@ -105,6 +105,12 @@ function checkRootSignature(
     return 'the signature element could not be read';
   try {
     const sig = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
+    // Look the signed element up by the attribute that names the root only (xml-crypto scans the whole
+    // document once per candidate attribute: three scans for Id, ID and id). Still safe against
+    // wrapping: the root carries the referenced value under that attribute, and xml-crypto refuses a
+    // value held by more than one element, so the element it verifies is the root.
+    const element = root as unknown as { getAttribute(name: string): string | null };
+    sig.idAttributes = [element.getAttribute('ID') === rootId ? 'ID' : 'Id'];
     sig.loadSignature(signatureNode as unknown as Node);
     const uris = sig.getReferences().map((r) => r.uri ?? '');
     const covers = uris.some((u) => u === '' || (rootId !== undefined && u === `#${rootId}`));

@@ -135,6 +135,22 @@ describe('XML signature wrapping on a real signed AD FS document', () => {
     neverTrusted(wrapped);
   });
 
+  it('an attacker root naming the signed ID under another attribute (Id), the original moved inside, is never trusted', () => {
+    // The root says Id="<signed ID>" and offers the real signing certificate beside the attacker's;
+    // the moved original (its signature taken out, as the enveloped transform would) keeps
+    // ID="<signed ID>". An EntityDescriptor is named by its ID alone, so the signature does not cover
+    // this root (the aggregate form of the attack: test/unit/engine/aggregate.test.ts).
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(REAL)![0];
+    const realKey = /<KeyDescriptor use="signing">[\s\S]*?<\/KeyDescriptor>/.exec(REAL)![0];
+    const wrapped = `<EntityDescriptor Id="${original.metadata.rootId}" entityID="http://sts.ait.dtu.dk/adfs/services/trust" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">${signature}<RoleDescriptor xsi:type="fed:SecurityTokenServiceType" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706">${realKey}${attackerKey()}</RoleDescriptor><Extensions>${signedRoot.replace(signature, '')}</Extensions></EntityDescriptor>`;
+    const parsed = parseMetadata(wrapped);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    // The path under test: the signature's key is one of the root's signing certificates.
+    expect(parsed.metadata.signingCerts.map((c) => c.thumbprintSha1)).toContain(SIGNER);
+    expect(verifyMetadataSignature(wrapped, parsed.metadata)).toMatchObject({ status: 'invalid' });
+    neverTrusted(wrapped);
+  });
+
   it('an unsigned sibling entity beside the signed one is never trusted', () => {
     const sibling = `<EntitiesDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><EntityDescriptor entityID="http://sts.ait.dtu.dk/adfs/services/trust"><RoleDescriptor xsi:type="fed:SecurityTokenServiceType" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706">${attackerKey()}</RoleDescriptor></EntityDescriptor>${signedRoot}</EntitiesDescriptor>`;
     neverTrusted(sibling);

@@ -126,3 +126,30 @@ describe('a federation aggregate signed by its operator', () => {
     expect(verifyMetadataSignature(altered, again.metadata)).toMatchObject({ status: 'invalid' });
   });
 });
+
+describe('signature wrapping of an aggregate', () => {
+  it('an outer aggregate naming the signed ID under Id, the signed original nested inside, is never verified', async () => {
+    const { xml, contoso } = await signedAggregate('contoso');
+    const attacker = await makeCert(
+      'CN=ADFS Signing - attacker',
+      new Date('2026-01-01T00:00:00Z'),
+      new Date('2030-01-01T00:00:00Z'),
+    );
+    const signature = /<Signature[\s\S]*<\/Signature>/.exec(xml)![0];
+    // The signed aggregate keeps ID="_aggregate"; its signature moves to an attacker root that names
+    // the same value under Id, beside an entity offering the attacker's key with contoso's.
+    const original = xml.replace(/^<\?xml[^>]*\?>/, '').replace(signature, '');
+    const evil = adfsMetadata('fs.contoso.com', [contoso.info, attacker.info]).replace(
+      /^<\?xml[^>]*\?>/,
+      '',
+    );
+    const wrapped = `<EntitiesDescriptor Id="_aggregate" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">${signature}${evil}${original}</EntitiesDescriptor>`;
+    const parsed = parseMetadata(wrapped, { issuerUri: CONTOSO });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.metadata.signingCerts.map((c) => c.thumbprintSha1)).toContain(
+      attacker.info.thumbprintSha1,
+    );
+    const check = verifyMetadataSignature(wrapped, parsed.metadata);
+    expect(check.status === 'valid' || (check.status === 'operator' && check.verified)).toBe(false);
+  });
+});
