@@ -298,6 +298,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-08-011-audit-by-target': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // `auditTrail(target)` read the whole audit log, which only grows (test/integration/query-plans).
+      await db.schema
+        .createIndex('audit_log_target')
+        .on('audit_log')
+        .columns(['target', 'at'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
