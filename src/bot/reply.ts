@@ -91,20 +91,21 @@ export function sendWhenReady(
 
 /**
  * Answers with the card when the work is fast; otherwise posts `placeholder` at once and replaces it in
- * place when the work is done (so the turn answers Teams within its time limit).
+ * place when the work is done (so the turn answers Teams within its time limit). The placeholder is
+ * rendered only when it is posted.
  */
 export async function replyWhenReady(
   ctx: ReplyContext,
   turn: TurnContext,
   work: Promise<AdaptiveCard>,
-  placeholder: AdaptiveCard,
+  placeholder: () => AdaptiveCard,
 ): Promise<void> {
   const fast = await settleWithin(work, ctx.fastReplyMs);
   if (fast) {
     await sendCard(turn, fast.value);
     return;
   }
-  updateWhenReady(ctx, turn, await sendCard(turn, placeholder), work);
+  updateWhenReady(ctx, turn, await sendCard(turn, placeholder()), work);
 }
 
 /**

@@ -13,6 +13,6 @@ export async function handleCheck(
   await turn.sendActivity({ type: 'typing' });
   const work = domains.map((d) => checkCard(ctx, d, metadataUrl));
   for (const [i, domain] of domains.entries()) {
-    await replyWhenReady(ctx, turn, work[i]!, checkingCard(ctx, domain));
+    await replyWhenReady(ctx, turn, work[i]!, () => checkingCard(ctx, domain));
   }
 }

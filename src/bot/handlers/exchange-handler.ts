@@ -15,7 +15,7 @@ export async function handleCheckExchange(
     ctx,
     turn,
     work.then((cards) => cards[0]!),
-    checkingCard(ctx, 'the Exchange federation trust'),
+    () => checkingCard(ctx, 'the Exchange federation trust'),
   );
   sendWhenReady(
     ctx,
