@@ -25,7 +25,11 @@ export type PlanningTarget = Omit<SweptTarget, 'assessment'> & {
  * assessments (timelines, remedies, every certificate) until it plans (issue #14: ≤ 300 MB).
  */
 export function forPlanning(target: SweptTarget): PlanningTarget {
-  const { domain, status, findings, certificates } = target.assessment;
+  const { domain, status, certificates } = target.assessment;
+  // Alerts come of warnings and criticals; of the info findings planning reads only Graph's absence.
+  const findings = target.assessment.findings.filter(
+    (f) => f.severity !== 'info' || f.code === 'GRAPH_NOT_CONFIGURED',
+  );
   const named = new Set(findings.map((f) => f.thumbprint));
   return {
     idpKey: target.idpKey,
