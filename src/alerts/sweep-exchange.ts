@@ -22,6 +22,8 @@ export interface SweptTarget {
   /** The watch its alerts are listed under (a domain, or `exchange`): decides who gets them. */
   watch: WatchTarget;
   unreadable: boolean;
+  /** The IdP's certificate history as the check read it (planning need not read it again). */
+  published?: string[];
 }
 
 const EXCHANGE: WatchTarget = { kind: 'exchange' };

@@ -35,6 +35,7 @@ export function forPlanning(target: SweptTarget): PlanningTarget {
     idpKey: target.idpKey,
     watch: target.watch,
     unreadable: target.unreadable,
+    ...(target.published ? { published: target.published } : {}),
     assessment: {
       domain,
       status,
@@ -99,7 +100,7 @@ export async function planSweep(
   const unreadable = new Set<string>();
   const entraBlind = new Set<string>();
   const announced = new Set<string>();
-  for (const { assessment: a, idpKey, watch, unreadable: unread } of results) {
+  for (const { assessment: a, idpKey, watch, unreadable: unread, published: read } of results) {
     swept.add(idpKey);
     if (unread) unreadable.add(idpKey);
     if (a.findings.some((f) => f.code === 'GRAPH_NOT_CONFIGURED')) entraBlind.add(idpKey);
@@ -118,7 +119,7 @@ export async function planSweep(
       .filter((c) => c.source === 'idp-metadata' && c.role === 'signing')
       .map((c) => c.thumbprintSha1);
     // One read per swept IdP in the steady state; recording (a transaction) only when there is news.
-    const history = new Set((await deps.store.certificateHistory(idpKey)).published);
+    const history = new Set(read ?? (await deps.store.certificateHistory(idpKey)).published);
     const known = history.size > 0;
     const unseen = published.filter((t) => !history.has(t));
     const fresh = unseen.length > 0 ? await deps.store.recordCertificates(idpKey, unseen, now) : [];

@@ -196,5 +196,11 @@ async function sweepOne(
     entra,
     failedSweeps: unreadable ? (previous?.failedSweeps ?? 0) + 1 : 0,
   });
-  return { assessment, idpKey, watch, unreadable };
+  return {
+    assessment,
+    idpKey,
+    watch,
+    unreadable,
+    ...(history && idpKey === previousIdp ? { published: history.published } : {}),
+  };
 }
