@@ -110,9 +110,13 @@ export class MetadataSource {
     const recent = this.recent.get(key);
     if (recent && now - recent.at < FRESH_MS && !options.revalidate) return recent.load;
     const load = this.fetchAndRead(url, options);
+    // Kept in the order loaded (delete, then set), so the oldest are first and pruning stops early.
+    this.recent.delete(key);
     this.recent.set(key, { at: now, load });
-    if (this.recent.size > RECENT_ENTRIES)
-      for (const [k, r] of this.recent) if (now - r.at >= FRESH_MS) this.recent.delete(k);
+    for (const [k, r] of this.recent) {
+      if (this.recent.size <= RECENT_ENTRIES && now - r.at < FRESH_MS) break;
+      this.recent.delete(k);
+    }
     return load;
   }
 
