@@ -180,6 +180,15 @@ async function workload(store: Store): Promise<void> {
   );
 }
 
+async function seedAndRun(store: Store): Promise<void> {
+  try {
+    await seed(store);
+    await workload(store);
+  } finally {
+    await store.close();
+  }
+}
+
 interface Plan {
   sql: string;
   plan: string;
@@ -217,13 +226,7 @@ describe('every store query uses an index (SQLite, 10,000 domains)', () => {
       return prepare.call(this, sql);
     } as typeof prepare;
     try {
-      const store = await openSqliteStore(path);
-      try {
-        await seed(store);
-        await workload(store);
-      } finally {
-        await store.close();
-      }
+      await seedAndRun(await openSqliteStore(path));
     } finally {
       Database.prototype.prepare = prepare;
     }
@@ -277,13 +280,7 @@ withPostgres('query plans on PostgreSQL', () => {
         return (query as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof query;
       try {
-        const store = await openPostgresStore(TEST_DATABASE_URL, { schema, maxConnections: 8 });
-        try {
-          await seed(store);
-          await workload(store);
-        } finally {
-          await store.close();
-        }
+        await seedAndRun(await openPostgresStore(TEST_DATABASE_URL, { schema, maxConnections: 8 }));
       } finally {
         Client.prototype.query = query;
       }
