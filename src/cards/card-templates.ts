@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import { forEveryClient } from './every-client';
 import { compileTemplate } from './fast-template';
 
@@ -26,7 +26,10 @@ export class CardTemplates {
       const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as object;
       const fast = compileTemplate(json);
       if (fast) return fast as Expander;
-      const official = new ACData.Template(json);
+      // Loaded only for a template that does not compile (adaptive-expressions is large).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+      const templating = require('adaptivecards-templating') as typeof ACData;
+      const official = new templating.Template(json);
       return (data) => official.expand({ $root: data }) as AdaptiveCard;
     };
     this.expanders = Object.fromEntries(CARD_NAMES.map((name) => [name, load(name)])) as Record<

@@ -4,14 +4,11 @@ import { isIP, type LookupFunction } from 'node:net';
 import type * as Undici from 'undici';
 import { AppError, isAppError } from '../errors';
 import { privateAddressReason } from './address-policy';
-import { cachedResolver } from './dns-cache';
+import { cachedResolver, type Resolver } from './dns-cache';
 import { describeNetworkError, readCapped, redirectRefusal } from './fetch-answers';
 import { memoryValidators, type ValidatorCache } from './validator-cache';
 
 export type { Validated, ValidatorCache } from './validator-cache';
-
-import type { Resolver } from './dns-cache';
-
 export type { Resolver } from './dns-cache';
 
 export interface FetcherOptions {
@@ -83,7 +80,10 @@ function undici(): typeof Undici {
 
 const defaultResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
 
-/** Fetches over HTTPS under the outbound rules of DESIGN §6. One per process; it holds the ETag cache. */
+/**
+ * Fetches over HTTPS under the outbound rules of DESIGN §6. One per process: it holds the connection
+ * pools and the DNS answers; the validators live in the store (or, for the CLI, in memory).
+ */
 export class SafeFetcher {
   private readonly validators: ValidatorCache;
   private readonly agents = new Map<string, PooledAgent>();
