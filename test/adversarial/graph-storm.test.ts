@@ -2,8 +2,6 @@ import { runSweep } from '../../src/alerts/sweep';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { GraphDirectory } from '../../src/sources/graph-directory';
-import { MetadataSource } from '../../src/sources/metadata-source';
-import { SafeFetcher } from '../../src/sources/safe-fetcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
 import type { CertInfo } from '../../src/engine/types';
@@ -11,7 +9,7 @@ import { at, makeCert } from '../support/certs';
 import { CLIENT, startEntraStandIn, TENANT, type EntraStandIn } from '../support/entra-stand-in';
 import { readFixture } from '../support/fixtures';
 import { adfsMetadata } from '../support/metadata-xml';
-import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
+import { loopbackMetadata, requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 /**
  * A Graph storm over a whole sweep (issue #12): Graph answers 429/503 to everything for a sweep. The
@@ -85,12 +83,7 @@ const sweep = () => {
   return runSweep({
     store,
     checks: {
-      metadata: new MetadataSource(
-        new SafeFetcher({
-          allowPrivateHosts: ['adfs.test'],
-          resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
-        }),
-      ),
+      metadata: loopbackMetadata(),
       graph: new GraphDirectory(
         { tenantId: TENANT, clientId: CLIENT, clientSecret: 'test-secret' },
         `https://localhost:${entra.graph.port}`,

@@ -3,14 +3,12 @@ import { Client } from 'pg';
 import { runSweep } from '../../src/alerts/sweep';
 import { DEFAULT_MFG_METADATA_URL } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { MetadataSource } from '../../src/sources/metadata-source';
-import { SafeFetcher } from '../../src/sources/safe-fetcher';
 import { openPostgresStore } from '../../src/store/postgres-store';
 import type { Store } from '../../src/store/store';
 import { at, makeCert } from '../support/certs';
 import { adfsMetadata } from '../support/metadata-xml';
 import { dropSchemas, testSchema, TEST_DATABASE_URL, withPostgres } from '../support/postgres';
-import { requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
+import { loopbackMetadata, requireTestCa, startHttpsServer, type TestServer } from '../support/tls';
 
 /**
  * PostgreSQL lost in the middle of a sweep (issue #12): every connection of the store is terminated
@@ -68,12 +66,7 @@ withPostgres('PostgreSQL lost mid-sweep', () => {
     runSweep({
       store,
       checks: {
-        metadata: new MetadataSource(
-          new SafeFetcher({
-            allowPrivateHosts: ['adfs.test'],
-            resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
-          }),
-        ),
+        metadata: loopbackMetadata(),
         mfgMetadataUrl: DEFAULT_MFG_METADATA_URL,
         leadDays: 7,
       },

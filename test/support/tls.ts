@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { MetadataSource } from '../../src/sources/metadata-source';
+import { SafeFetcher } from '../../src/sources/safe-fetcher';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -108,4 +110,17 @@ export async function startHttpsServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Metadata read through the real fetcher and its outbound rules, with `host` allowed and resolving to
+ * this machine, where the tests' HTTPS IdPs listen.
+ */
+export function loopbackMetadata(host = 'adfs.test'): MetadataSource {
+  return new MetadataSource(
+    new SafeFetcher({
+      allowPrivateHosts: [host],
+      resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
+    }),
+  );
 }
