@@ -6,7 +6,8 @@ import type { CertInfo } from '../../src/engine/types';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-const alg = {
+/** The RSA key and signature algorithm of AD FS's token-signing certificates. */
+export const TEST_RSA = {
   name: 'RSASSA-PKCS1-v1_5',
   hash: 'SHA-256',
   publicExponent: new Uint8Array([1, 0, 1]),
@@ -16,7 +17,7 @@ let keysPromise: Promise<CryptoKeyPair> | undefined;
 
 /** One RSA key pair per test process: generating keys is the slow part, certificates are cheap. */
 export function testKeys(): Promise<CryptoKeyPair> {
-  keysPromise ??= webcrypto.subtle.generateKey(alg, true, [
+  keysPromise ??= webcrypto.subtle.generateKey(TEST_RSA, true, [
     'sign',
     'verify',
   ]) as Promise<CryptoKeyPair>;
@@ -43,7 +44,7 @@ export async function makeCert(
     name: subject,
     notBefore,
     notAfter,
-    signingAlgorithm: alg,
+    signingAlgorithm: TEST_RSA,
     keys,
   });
   const decoded = decodeCertificate(cert.toString('base64'));

@@ -1,28 +1,23 @@
-import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { decodeCertificate } from '../../../src/engine/certificate';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+import { TEST_RSA, testKeys } from '../../support/certs';
 
 /**
  * decodeCertificate reads with node:crypto (the CLI starts without @peculiar/x509's ASN.1 stack);
  * @peculiar/x509, which earlier releases decoded with, is the independent oracle here: subjects,
  * issuers, serials, dates and keys read the same for the shapes real IdPs use and the awkward ones.
  */
-const RSA = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
-
 async function issue(
   name: string,
   serialNumber: string,
-  algorithm: RsaHashedKeyGenParams | EcKeyGenParams = RSA,
+  algorithm: RsaHashedKeyGenParams | EcKeyGenParams = TEST_RSA,
 ) {
-  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  // The suite's RSA key pair (test/support/certs.ts); a fresh pair only for another algorithm.
+  const keys =
+    algorithm === TEST_RSA
+      ? await testKeys()
+      : await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   return x509.X509CertificateGenerator.createSelfSigned({
     serialNumber,
     name,
