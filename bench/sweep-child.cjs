@@ -13,15 +13,6 @@ const { join } = require('node:path');
 const DIST = join(__dirname, '..', 'dist');
 const CONCURRENCY = 4;
 
-/** Runs `work` over `items`, `limit` at a time. */
-async function pool(items, limit, work) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /** The floor's own tables: one row per URL (its ETag) and one per domain. */
 async function openFloor(databaseUrl) {
   if (databaseUrl.startsWith('sqlite:')) {
@@ -82,7 +73,9 @@ async function floorSweep(databaseUrl, targets) {
   const parsed = new Set();
   const byUrl = new Map();
   for (const t of targets) byUrl.set(t.url, [...(byUrl.get(t.url) ?? []), t.domain]);
-  await pool([...byUrl], CONCURRENCY, async ([url, domains]) => {
+  // The product's own pool (src/pool.ts): the floor differs in what it does, not in how it queues.
+  const { runPool } = require(join(DIST, 'pool'));
+  await runPool([...byUrl], CONCURRENCY, async ([url, domains]) => {
     const etag = await floor.etag(url);
     const response = await request(url, {
       dispatcher: agent,
